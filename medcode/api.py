@@ -1,0 +1,28 @@
+"""The JSON API: one NinjaAPI, each app contributing a router. Schema at /api/openapi.json."""
+
+from ninja import NinjaAPI
+from ninja.errors import HttpError, ValidationError
+
+from medcode.codes.api import router as codes_router
+
+api = NinjaAPI(
+    title="medcode API",
+    version="1",
+    description="Code catalogue: CPT, HCPCS Level II, ICD-10-CM, ICD-10-PCS. Errors are JSON: {\"detail\": message}.",
+    urls_namespace="api",
+)
+api.add_router("/codes", codes_router, tags=["codes"])
+
+
+@api.exception_handler(ValidationError)
+def invalid_request(request, exc):
+    problems = []
+    for error in exc.errors:
+        where = ".".join(str(part) for part in error.get("loc", [])[1:]) or "request"
+        problems.append(f"{where}: {error.get('msg', 'invalid value')}")
+    return api.create_response(request, {"detail": "; ".join(problems) or "invalid request"}, status=400)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc):
+    return api.create_response(request, {"detail": exc.message}, status=exc.status_code)

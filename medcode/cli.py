@@ -1,0 +1,31 @@
+"""The `medcode` command: Django management commands under coder-friendly names.
+
+    medcode load-data            load every bundled code set and reference file
+    medcode import KIND FILE     import one file (cpt, hcpcs, icd10cm, icd10pcs, addon)
+    medcode show CODE            print a code's page as text
+    medcode serve [ADDR:PORT]    run the site (default 127.0.0.1:8000)
+
+Any other Django command works too (medcode migrate, medcode createsuperuser).
+"""
+
+import os
+import sys
+
+ALIASES = {"load-data": "load_data", "import": "import_file", "show": "show_code", "serve": "serve"}
+
+
+def main(argv=None):
+    argv = list(sys.argv[1:] if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "medcode.settings")
+    if not argv or argv[0] in {"-h", "--help", "help"}:
+        print(__doc__.strip())
+        return 0
+    from django.core.management import execute_from_command_line
+
+    command = ALIASES.get(argv[0], argv[0])
+    execute_from_command_line(["medcode", command, *argv[1:]])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,139 @@
+from datetime import date
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
+
+from medcode.codes import lookup, page, systems
+from medcode.codes.models import Code
+
+router = Router()
+SYSTEM_KEYS = ", ".join(systems.SYSTEMS[k].slug for k in systems.ORDER)
+
+
+class Error(Schema):
+    detail: str
+
+
+class CodeSummary(Schema):
+    system: str
+    code: str = Field(..., description="as coders write it (ICD-10-CM with its dot)")
+    kind: str
+    title: str
+    billable: bool
+    status: str
+    url: str
+
+
+class Note(Schema):
+    kind: str
+    text: str
+
+
+class AddonEditOut(Schema):
+    edit_type: int
+    code: str
+    effective_date: date
+    deletion_date: date | None = None
+
+
+class CodeDetail(CodeSummary):
+    description: str = Field(..., description="plain-language description")
+    short_title: str
+    is_addon: bool
+    effective_date: date | None = None
+    end_date: date | None = None
+    release: str | None = None
+    parent: str | None = None
+    ancestors: list[CodeSummary]
+    child_count: int
+    notes: list[Note]
+    primary_codes: list[AddonEditOut] = Field(default_factory=list, description="for an add-on code")
+    extra: dict
+
+
+class CodePageOut(Schema):
+    items: list[CodeSummary]
+    count: int
+    offset: int
+    limit: int
+
+
+def summary(code):
+    return {
+        "system": systems.SYSTEMS[code.system].slug, "code": code.display_code, "kind": code.kind,
+        "title": code.best_title, "billable": code.billable, "status": code.status,
+        "url": code.get_absolute_url(),
+    }
+
+
+def _system(system):
+    found = systems.get(system)
+    if found is None:
+        raise HttpError(400, f"unknown code set {system!r}; use one of: {SYSTEM_KEYS}")
+    return found
+
+
+def _code(system, code):
+    found = lookup.find(code, _system(system).key)
+    if found is None:
+        raise HttpError(404, f"{systems.SYSTEMS[_system(system).key].name} code {code[:30]!r} is not in the catalogue")
+    return found
+
+
+@router.get("/{system}/{code}", response={200: CodeDetail, 400: Error, 404: Error}, summary="One code")
+def get_code(request: HttpRequest, system: str, code: str):
+    found = _code(system, code)
+    built = page.build(found, children_limit=0)
+    from medcode.reference import addons
+
+    primaries = addons.primaries_of(found.code) if found.is_addon else []
+    return {
+        **summary(found),
+        "description": built.description, "short_title": found.short_title, "is_addon": found.is_addon,
+        "effective_date": found.effective_date, "end_date": found.end_date,
+        "release": found.release.version if found.release else None,
+        "parent": systems.display(found.system, found.parent) if found.parent else None,
+        "ancestors": [summary(a) for a in built.ancestors], "child_count": built.child_count,
+        "notes": [{"kind": n.kind, "text": n.text} for n in found.notes.all()],
+        "primary_codes": [
+            {"edit_type": e.edit_type, "code": e.primary_code, "effective_date": e.effective_date,
+             "deletion_date": e.deletion_date} for e in primaries
+        ],
+        "extra": found.extra,
+    }
+
+
+@router.get("/{system}/{code}/children", response={200: CodePageOut, 400: Error, 404: Error}, summary="Children of a code")
+def get_children(request: HttpRequest, system: str, code: str,
+                 offset: int = Query(0, ge=0), limit: int = Query(100, ge=1, le=1000)):
+    found = _code(system, code)
+    children = lookup.children(found)
+    return {"items": [summary(c) for c in children[offset:offset + limit]],
+            "count": children.count(), "offset": offset, "limit": limit}
+
+
+@router.get("/{system}", response={200: CodePageOut, 400: Error}, summary="Browse a code set or a range")
+def browse(request: HttpRequest, system: str, start: str = Query(None, max_length=24),
+           end: str = Query(None, max_length=24), billable: bool | None = None,
+           offset: int = Query(0, ge=0), limit: int = Query(100, ge=1, le=1000)):
+    """Without start/end: the top of the hierarchy. With them: the codes from start to end, in code order."""
+    code_system = _system(system)
+    if start is None and end is None:
+        queryset = lookup.roots(code_system.key)
+    else:
+        low = systems.normalize(start or "")
+        high = systems.normalize(end or start or "")
+        if not low or not high:
+            raise HttpError(400, "start and end must be codes")
+        if low > high:
+            raise HttpError(400, f"start {start!r} comes after end {end!r}")
+        # Everything that starts with `end` is in the range too (S72.0 to S72.009 takes S72.009A).
+        past_end = high[:-1] + chr(ord(high[-1]) + 1)
+        queryset = Code.objects.filter(system=code_system.key, code__gte=low, code__lt=past_end).exclude(
+            kind__in=[Code.Kind.CHAPTER, Code.Kind.BLOCK, Code.Kind.SECTION, Code.Kind.BODY_SYSTEM, Code.Kind.RANGE]
+        ).order_by("code")
+    if billable is not None:
+        queryset = queryset.filter(billable=billable)
+    return {"items": [summary(c) for c in queryset[offset:offset + limit]],
+            "count": queryset.count(), "offset": offset, "limit": limit}

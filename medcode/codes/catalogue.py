@@ -1,0 +1,59 @@
+"""Loading the bundled data, and importing a file of one kind: the CLI calls these."""
+
+import time
+
+from medcode.codes import systems
+from medcode.codes.loaders import cpt, hcpcs, icd10cm, icd10pcs
+from medcode.codes.loaders.base import ImportFailed, apply_release, read_bytes
+from medcode.codes.models import Release
+
+IMPORTERS = {
+    systems.ICD10CM: icd10cm.parse,
+    systems.ICD10PCS: icd10pcs.parse,
+    systems.HCPCS: hcpcs.parse,
+    systems.CPT: cpt.parse,
+}
+
+
+def import_file(system, path, *, progress=lambda message: None, force=False, **options):
+    """Validate a whole file, then write it in one transaction."""
+    options = {key: value for key, value in options.items() if value}
+    try:
+        parse = IMPORTERS[system]
+    except KeyError:
+        raise ImportFailed(f"unknown code set {system!r}") from None
+    started = time.monotonic()
+    if not force:
+        _, digest = read_bytes(path)
+        loaded = Release.objects.filter(system=system, sha256=digest).first()
+        if loaded:
+            progress(f"  {loaded}: already loaded from this file, skipped")
+            return None
+    parsed = parse(path, **options)
+    progress(f"  read {parsed.source}: {len(parsed.records):,} entries in {time.monotonic() - started:.1f}s")
+    result = apply_release(parsed, progress=progress, force=force)
+    if system == systems.CPT:
+        cpt.load_starter(progress)
+    return result
+
+
+def load_bundled(progress=lambda message: None, force=False):
+    """Every bundled code set and reference file; a second run skips unchanged releases."""
+    from medcode.reference import addons
+
+    steps = [
+        ("ICD-10-CM", lambda: [import_file(systems.ICD10CM, icd10cm.packaged_tabular(), progress=progress, force=force)]),
+        ("ICD-10-PCS", lambda: [
+            import_file(systems.ICD10PCS, path, progress=progress, force=force) for path in icd10pcs.bundled_tables()
+        ]),
+        ("HCPCS Level II", lambda: [import_file(systems.HCPCS, hcpcs.bundled_file(), progress=progress, force=force)]),
+        ("CPT starter set (medcode's own text)", lambda: cpt.load_starter(progress)),
+    ]
+    aoc = addons.bundled_file()
+    if aoc:
+        steps.append(("NCCI add-on code edits", lambda: addons.load(aoc, progress=progress)))
+    started = time.monotonic()
+    for number, (name, step) in enumerate(steps, start=1):
+        progress(f"[{number}/{len(steps)}] {name}")
+        step()
+    progress(f"done in {time.monotonic() - started:.1f}s")

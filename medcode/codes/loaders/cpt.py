@@ -1,0 +1,178 @@
+"""CPT: medcode's own starter text, and a licensee's AMA descriptor files.
+
+medcode never ships AMA descriptors. It ships plain-language summaries it
+wrote itself (data/cpt_summaries.json) and a code-number outline of the CPT
+sections (data/cpt_ranges.json); a licensee imports the official short,
+medium or long descriptor file (tab-separated: code, descriptor).
+"""
+
+import json
+import re
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from medcode.codes import systems
+from medcode.codes.loaders.base import CodeRecord, ImportFailed, ParsedRelease, read_text_lines
+from medcode.codes.models import Code
+
+DESCRIPTOR_KINDS = {"long": "title", "medium": "medium_title", "short": "short_title"}
+# AMA data file names: LONGULT.txt (long), MEDU.txt (medium), SHORTU.txt (short).
+_KIND_BY_NAME = (("LONG", "long"), ("MED", "medium"), ("SHORT", "short"))
+_YEAR = re.compile(r"(20\d\d)")
+
+
+def _data(name):
+    with open(Path(settings.MEDCODE_CODE_DATA_DIR) / name, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+@lru_cache(maxsize=1)
+def ranges():
+    """CPT section outline: [{start, end, name, level, parent, code}] with range codes."""
+    entries = _data("cpt_ranges.json")
+    by_start = {(e["start"], e["level"]): e for e in entries}
+    for entry in entries:
+        entry["code"] = f"{entry['start']}-{entry['end']}"
+    for entry in entries:
+        parent = by_start.get((entry["parent"], entry["level"] - 1)) if entry["parent"] else None
+        entry["parent_code"] = parent["code"] if parent else ""
+    return entries
+
+
+def sort_key(code):
+    """Category I codes in numeric order, then Category II/III/PLA by their letter."""
+    start = code.split("-")[0]
+    suffix = start[4] if start[4].isalpha() else ""
+    return (suffix, start, 0 if "-" in code else 1)
+
+
+def _in_range(code, entry):
+    start, end = entry["start"], entry["end"]
+    if code[4].isalpha() or start[4].isalpha():
+        return code[4] == start[4] and start[:4] <= code[:4] <= end[:4]
+    return start <= code <= end
+
+
+def range_of(code):
+    """The deepest outline range holding the code, or None."""
+    found = [e for e in ranges() if _in_range(code, e)]
+    return max(found, key=lambda e: e["level"]) if found else None
+
+
+def summaries():
+    return {entry["code"]: entry for entry in _data("cpt_summaries.json")}
+
+
+def _range_records():
+    return [
+        CodeRecord(code=e["code"], kind=Code.Kind.RANGE, title=e["name"], parent=e["parent_code"])
+        for e in ranges()
+    ]
+
+
+def _record(code, title="", starter=None):
+    home = range_of(code)
+    starter = starter or {}
+    return CodeRecord(
+        code=code, kind=Code.Kind.CODE, title=title, parent=home["code"] if home else "",
+        billable=True, is_addon=bool(starter.get("addon")),
+        extra={"label": starter["title"], "keywords": starter.get("keywords", [])} if starter else {},
+    )
+
+
+def load_starter(progress=lambda message: None):
+    """Create or refresh the outline and the project's own CPT entries.
+
+    Touches only medcode-written fields, so a licensee's descriptors survive.
+    """
+    from medcode.codes.loaders.base import hierarchy_paths
+
+    texts = summaries()
+    records = _range_records() + [_record(code, starter=entry) for code, entry in texts.items()]
+    records.sort(key=lambda r: sort_key(r.code))
+    paths = hierarchy_paths(records)
+    existing = {c.code: c for c in Code.objects.filter(system=systems.CPT)}
+    to_create, to_update = [], []
+    for record in records:
+        code = existing.get(record.code)
+        if code is None:
+            code = Code(system=systems.CPT, code=record.code, kind=record.kind, billable=record.billable)
+            to_create.append(code)
+        else:
+            to_update.append(code)
+        code.parent, (code.path, code.depth) = record.parent, paths[record.code]
+        code.is_addon = record.is_addon or code.is_addon
+        if record.kind == Code.Kind.RANGE:
+            code.title = record.title
+        else:
+            entry = texts[record.code]
+            code.summary = entry["summary"]
+            code.extra = {**code.extra, **record.extra}
+    with transaction.atomic():
+        Code.objects.bulk_create(to_create)
+        Code.objects.bulk_update(to_update, ["parent", "path", "depth", "is_addon", "title", "summary", "extra"])
+        _renumber()
+    progress(f"  CPT starter set: {len(texts)} summaries, {len(ranges())} outline ranges")
+
+
+def _renumber():
+    codes = list(Code.objects.filter(system=systems.CPT).only("id", "code", "seq"))
+    codes.sort(key=lambda c: sort_key(c.code))
+    for seq, code in enumerate(codes, start=1):
+        code.seq = seq
+    Code.objects.bulk_update(codes, ["seq"], batch_size=2000)
+
+
+def descriptor_kind(path, kind=None):
+    if kind:
+        if kind not in DESCRIPTOR_KINDS:
+            raise ImportFailed(f"descriptor kind must be one of {', '.join(DESCRIPTOR_KINDS)}")
+        return kind
+    name = Path(path).name.upper()
+    return next((k for prefix, k in _KIND_BY_NAME if name.startswith(prefix)), "long")
+
+
+def parse(path, *, kind=None, version=None, effective_date=None):
+    kind = descriptor_kind(path, kind)
+    lines, digest = read_text_lines(path)
+    year_match = _YEAR.search(str(path))
+    if not version and not year_match:
+        raise ImportFailed("cannot tell the CPT year from the file path; give --version (e.g. 2026)", source=path)
+    year = version or year_match.group(1)
+    if not re.fullmatch(r"20\d\d", str(year)):
+        raise ImportFailed(f"--version must be a year such as 2026, not {year!r}")
+    texts = summaries()
+    records, seen = [], set()
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        code, sep, descriptor = line.partition("\t")
+        if not sep:  # SHORTU/MEDU files separate code and text with a blank
+            code, _, descriptor = line.partition(" ")
+        code, descriptor = code.strip().upper(), descriptor.strip()
+        if systems.SYSTEMS[systems.HCPCS].matches(code):
+            raise ImportFailed(f"{code} is a HCPCS Level II code: this is not a CPT file", source=path, line=number)
+        if not systems.SYSTEMS[systems.CPT].matches(code):
+            raise ImportFailed(
+                f"expected a CPT code and its descriptor separated by a tab, found {line[:40]!r}",
+                source=path, line=number,
+            )
+        if not descriptor:
+            raise ImportFailed(f"{code} has no descriptor", source=path, line=number)
+        if code in seen:
+            raise ImportFailed(f"code {code} appears twice", source=path, line=number)
+        seen.add(code)
+        records.append(_record(code, descriptor, texts.get(code)))
+    if not records:
+        raise ImportFailed("the file holds no CPT codes", source=path)
+    records = sorted(_range_records() + records, key=lambda r: sort_key(r.code))
+    suffix = "" if kind == "long" else f" ({kind} descriptors)"
+    return ParsedRelease(
+        system=systems.CPT, version=f"{year}{suffix}",
+        effective_date=effective_date or date(int(year), 1, 1),
+        source=Path(path).name, sha256=digest, records=records, title_field=DESCRIPTOR_KINDS[kind],
+    )

@@ -1,0 +1,164 @@
+"""What a code page shows, section by section, independent of HTTP.
+
+Views render these sections; the API serialises them; metering (accounts)
+decides per section whether a reader may see it, so every section says
+whether it is part of the public description or of the reference content.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from medcode.codes import describe, lookup, systems
+from medcode.codes.models import Code, CodeNote
+
+NOTE_GROUPS = {
+    "inclusion": [CodeNote.Kind.INCLUSION, CodeNote.Kind.INCLUDES],
+    "excludes": [CodeNote.Kind.EXCLUDES1, CodeNote.Kind.EXCLUDES2],
+    "instructions": [
+        CodeNote.Kind.CODE_FIRST, CodeNote.Kind.USE_ADDITIONAL, CodeNote.Kind.CODE_ALSO,
+        CodeNote.Kind.NOTE, CodeNote.Kind.SEVENTH,
+    ],
+}
+# Sections a later release of medcode fills from CMS reference files.
+PENDING_SECTIONS = [
+    ("modifiers", "Modifiers"),
+    ("ncci", "NCCI edits"),
+    ("mue", "Medically unlikely edits (MUE)"),
+    ("rvu", "RVUs and global days"),
+    ("crosswalks", "Crosswalks"),
+    ("coverage", "Medicare coverage"),
+]
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    template: str
+    context: dict = field(default_factory=dict)
+    public: bool = False  # descriptions are public; reference content is metered
+
+
+@dataclass
+class CodePage:
+    code: Code
+    ancestors: list
+    children: list
+    child_count: int
+    description: str
+    sections: list
+
+    @property
+    def system(self):
+        return systems.SYSTEMS[self.code.system]
+
+
+def build(code, *, on=None, children_limit=None):
+    ancestors = lookup.ancestors(code)
+    child_qs = lookup.children(code)
+    child_count = child_qs.count()
+    children = list(child_qs[:children_limit] if children_limit else child_qs)
+    description = describe.describe(code, ancestors=ancestors, child_count=child_count)
+    day = on or date.today()
+    builder = {
+        systems.ICD10CM: _icd10cm_sections, systems.ICD10PCS: _icd10pcs_sections,
+        systems.HCPCS: _procedure_sections, systems.CPT: _procedure_sections,
+    }[code.system]
+    sections = [] if code.is_group else builder(code, ancestors, day)
+    if not code.is_group:
+        sections.append(_history(code))
+    return CodePage(code, ancestors, children, child_count, description, sections)
+
+
+def _notes_by_owner(codes):
+    notes = {}
+    for note in CodeNote.objects.filter(owner__in=codes).order_by("seq"):
+        notes.setdefault(note.owner_id, []).append(note)
+    return notes
+
+
+def _icd10cm_sections(code, ancestors, day):
+    chain = [*ancestors, code]
+    notes = _notes_by_owner(chain)
+    grouped = {}
+    for group, kinds in NOTE_GROUPS.items():
+        levels = []
+        for owner in reversed(chain):
+            items = [n for n in notes.get(owner.pk, []) if n.kind in kinds]
+            if items:
+                levels.append({"owner": owner, "own": owner.pk == code.pk, "notes": items})
+        grouped[group] = levels
+    seventh_owner = next((a for a in reversed(chain) if a.extra.get("seventh")), None)
+    sections = [
+        Section("billable", "Billable status", "codes/sections/billable.html", {
+            "seventh_owner": seventh_owner,
+            "seventh": (seventh_owner.extra["seventh"] if seventh_owner else {}),
+        }),
+        Section("inclusion", "Inclusion terms", "codes/sections/notes.html", {"levels": grouped["inclusion"]}),
+        Section("excludes", "Excludes notes", "codes/sections/notes.html", {
+            "levels": grouped["excludes"],
+            "explain": "Excludes1: never report together with this code. "
+                       "Excludes2: the condition is not part of this code, but both may be reported.",
+        }),
+        Section("instructions", "Instructional notes", "codes/sections/notes.html", {"levels": grouped["instructions"]}),
+    ]
+    before, after = lookup.siblings(code)
+    sections.append(Section("related", "Related codes", "codes/sections/related.html", {"before": before, "after": after}))
+    return sections
+
+
+def _icd10pcs_sections(code, ancestors, day):
+    from medcode.codes.loaders.icd10pcs import definitions
+
+    terms = definitions()
+    axes = []
+    for pos, title, char, label in code.extra.get("axes", []):
+        term = terms.get((code.code[0], pos, label.lower()), {})
+        axes.append({"pos": pos, "title": title, "char": char, "label": label, **term})
+    before, after = lookup.siblings(code)
+    return [
+        Section("axes", "Code structure: the seven characters", "codes/sections/pcs_axes.html", {"axes": axes}),
+        Section("related", "Other codes in this table", "codes/sections/related.html", {"before": before, "after": after}),
+    ]
+
+
+def _procedure_sections(code, ancestors, day):
+    from medcode.reference import addons
+
+    primaries = addons.primaries_of(code.code, on=day) if code.is_addon else []
+    addon_codes = addons.addons_for(code.code, on=day)
+    mentioned = {e.primary_code for e in primaries} | {e.addon_code for e in addon_codes}
+    known = {
+        (c.system, c.code): c
+        for c in Code.objects.filter(system__in=[systems.CPT, systems.HCPCS], code__in=mentioned)
+    }
+    sections = [
+        Section("addon", "Add-on code rules", "codes/sections/addon.html", {
+            "primaries": _by_type(primaries, "primary_code", known),
+            "addons": _by_type(addon_codes, "addon_code", known),
+            "release": addons.latest_release(),
+            "day": day,
+        }),
+    ]
+    if code.system == systems.HCPCS:
+        sections.append(Section("hcpcs", "Medicare billing data (HCPCS file)", "codes/sections/hcpcs.html", {
+            "extra": code.extra, "coverage": describe.COVERAGE.get(code.extra.get("coverage", ""), ""),
+        }))
+    for key, title in PENDING_SECTIONS:
+        sections.append(Section(key, title, "codes/sections/pending.html", {"what": title}))
+    return sections
+
+
+def _by_type(edits, attribute, known):
+    groups = {}
+    for edit in edits:
+        other = getattr(edit, attribute)
+        page = known.get((systems.CPT, other)) or known.get((systems.HCPCS, other))
+        groups.setdefault(edit.edit_type, {"type": edit.edit_type, "meaning": edit.type_meaning, "codes": []})
+        groups[edit.edit_type]["codes"].append({"code": other, "page": page, "edit": edit})
+    return [groups[key] for key in sorted(groups)]
+
+
+def _history(code):
+    changes = list(code.changes.select_related("release").order_by("release__effective_date"))
+    return Section("history", "History", "codes/sections/history.html", {"changes": changes}, public=True)

@@ -1,0 +1,97 @@
+from datetime import date
+
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from medcode.codes import lookup, page, systems
+from medcode.codes.models import Code, Release
+
+CHILDREN_PER_PAGE = 200
+
+
+@require_GET
+def home(request):
+    counts = {
+        row["system"]: row["n"]
+        for row in Code.objects.filter(kind=Code.Kind.CODE).values("system").annotate(n=Count("id"))
+    }
+    releases = {}
+    for release in Release.objects.order_by("effective_date"):
+        releases[release.system] = release
+    sets = [
+        {"system": systems.SYSTEMS[key], "count": counts.get(key, 0), "release": releases.get(key)}
+        for key in systems.ORDER
+    ]
+    return render(request, "codes/home.html", {"sets": sets})
+
+
+@require_GET
+def system_index(request, system):
+    code_system = systems.get(system)
+    if code_system is None or code_system.slug != system:
+        raise Http404("No such code set")
+    return render(request, "codes/system.html", {
+        "system": code_system,
+        "roots": lookup.roots(code_system.key),
+        "releases": Release.objects.filter(system=code_system.key).order_by("-effective_date"),
+    })
+
+
+def _not_found(request, raw, system=None):
+    suggestions = lookup.near(raw, system.key if system else None)
+    response = render(request, "codes/not_found.html", {
+        "query": raw[:40], "system": system, "suggestions": suggestions,
+    }, status=404)
+    return response
+
+
+@require_GET
+def code_page(request, system, code):
+    code_system = systems.get(system)
+    if code_system is None:
+        raise Http404("No such code set")
+    found = lookup.find(code, code_system.key)
+    if found is None:
+        return _not_found(request, code, code_system)
+    canonical = found.get_absolute_url()
+    if request.path != canonical:
+        query = request.GET.urlencode()
+        return redirect(f"{canonical}?{query}" if query else canonical, permanent=True)
+    day = _service_date(request)
+    built = page.build(found, on=day)
+    children = Paginator(built.children, CHILDREN_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "codes/code.html", {
+        "page": built, "code": found, "children": children, "service_date": day,
+    })
+
+
+def _service_date(request):
+    try:
+        return date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        return date.today()
+
+
+@require_GET
+def go(request):
+    """The code box: any written form of a code opens its page."""
+    raw = request.GET.get("q", "").strip()[:100]
+    if not raw:
+        return redirect(reverse("codes:home"))
+    found = lookup.find(raw, request.GET.get("system") or None)
+    if found:
+        return redirect(found.get_absolute_url())
+    return _not_found(request, raw)
+
+
+@require_GET
+def coming_soon(request, feature):
+    return render(request, "codes/coming_soon.html", {"feature": feature})
+
+
+def page_not_found(request, exception=None):
+    return render(request, "codes/not_found.html", {"query": "", "suggestions": []}, status=404)

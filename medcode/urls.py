@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from medcode.api import api
+from medcode.codes import views as code_views
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("casepilot/", code_views.coming_soon, {"feature": "CasePilot"}, name="casepilot"),
+    path("caseconsultant/", code_views.coming_soon, {"feature": "CaseConsultant"}, name="caseconsultant"),
+    path("case2code/", code_views.coming_soon, {"feature": "Case2Code"}, name="case2code"),
+    path("careers/", code_views.coming_soon, {"feature": "CareerCenter"}, name="careers"),
+    path("accounts/", code_views.coming_soon, {"feature": "Accounts"}, name="accounts"),
+    path("", include("medcode.codes.urls")),
+]
+
+handler404 = "medcode.codes.views.page_not_found"

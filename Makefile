@@ -20,7 +20,7 @@ serve: install
 	$(BIN)/medcode serve
 
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python bench/pages.py

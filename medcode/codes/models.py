@@ -77,8 +77,7 @@ class Code(models.Model):
             models.UniqueConstraint(fields=["system", "code"], name="unique_code_per_system"),
         ]
         indexes = [
-            models.Index(fields=["system", "parent"]),
-            models.Index(fields=["system", "seq"]),
+            models.Index(fields=["system", "parent", "seq"], name="code_children"),
         ]
 
     def __str__(self):

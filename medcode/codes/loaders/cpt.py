@@ -141,10 +141,10 @@ def parse(path, *, kind=None, version=None, effective_date=None):
     lines, digest = read_text_lines(path)
     year_match = _YEAR.search(str(path))
     if not version and not year_match:
-        raise ImportFailed("cannot tell the CPT year from the file path; give --version (e.g. 2026)", source=path)
+        raise ImportFailed("cannot tell the CPT year from the file path; give --release (e.g. 2026)", source=path)
     year = version or year_match.group(1)
     if not re.fullmatch(r"20\d\d", str(year)):
-        raise ImportFailed(f"--version must be a year such as 2026, not {year!r}")
+        raise ImportFailed(f"--release must be a year such as 2026, not {year!r}")
     texts = summaries()
     records, seen = [], set()
     for number, line in enumerate(lines, start=1):

@@ -87,10 +87,10 @@ def parse_lines(path):
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
-        if len(line.rstrip()) > RECORD_LENGTH or len(line) < 92:
+        if len(line.rstrip()) > RECORD_LENGTH or len(line) < RECORD_LENGTH:
             raise ImportFailed(
                 f"record is {len(line)} characters; the HCPCS layout has {RECORD_LENGTH} "
-                "(is this the fixed-width alpha-numeric file?)", source=path, line=number,
+                "(truncated, or not the fixed-width alpha-numeric file?)", source=path, line=number,
             )
         record_id = line[10]
         if record_id in "37":
@@ -117,7 +117,7 @@ def parse(path, *, version=None, effective_date=None):
     effective_date = effective_date or default_effective
     if not version or not effective_date:
         raise ImportFailed(
-            "cannot tell the release from the file name (HCPC<year>_<MON>...); give --version and --effective",
+            "cannot tell the release from the file name (HCPC<year>_<MON>...); give --release and --effective",
             source=path,
         )
     codes, seen = [], set()

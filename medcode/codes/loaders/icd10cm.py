@@ -5,6 +5,7 @@ The tabular lists codes up to six characters; where a category carries a
 (placeholder X padding to six characters), as the CDC code list has them.
 """
 
+import importlib.util
 import re
 from datetime import date
 from pathlib import Path
@@ -39,9 +40,11 @@ _SEVENTH_EXCEPTION = re.compile(
 
 def packaged_tabular():
     """The CDC tabular XML shipped inside the simple-icd-10-cm package."""
-    import simple_icd_10_cm
-
-    data_dir = Path(simple_icd_10_cm.__file__).parent / "data"
+    # find_spec locates the package without importing it (its import parses the whole XML).
+    spec = importlib.util.find_spec("simple_icd_10_cm")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportFailed("the simple-icd-10-cm package is not installed")
+    data_dir = Path(spec.submodule_search_locations[0]) / "data"
     found = sorted(data_dir.glob("icd10c*-tabular-*.xml"))
     if not found:
         raise ImportFailed(f"no ICD-10-CM tabular XML in {data_dir}")

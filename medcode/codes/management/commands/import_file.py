@@ -20,7 +20,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=sorted([*KINDS, *REFERENCE_KINDS]))
         parser.add_argument("file")
-        parser.add_argument("--version", dest="release_version", help="release name, e.g. FY2027 or 2026")
+        parser.add_argument("--release", dest="release_version", help="release name, e.g. FY2027, 2026-04 or (CPT) 2026")
         parser.add_argument("--effective", type=date.fromisoformat, help="date the release takes effect (YYYY-MM-DD)")
         parser.add_argument("--descriptors", choices=["long", "medium", "short"], help="CPT descriptor file kind")
         parser.add_argument("--force", action="store_true", help="re-apply a release already loaded")

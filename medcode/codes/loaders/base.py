@@ -92,6 +92,24 @@ def read_bytes(path):
     return raw, hashlib.sha256(raw).hexdigest()
 
 
+def read_xml(path, root_tag, what):
+    """(root element, sha256, <version> year) of a CMS/CDC XML release file."""
+    from xml.etree import ElementTree
+
+    raw, digest = read_bytes(path)
+    try:
+        root = ElementTree.fromstring(raw)
+    except ElementTree.ParseError as exc:
+        line = exc.position[0] if exc.position else None
+        raise ImportFailed(f"not well-formed XML ({exc})", source=path, line=line) from None
+    if root.tag != root_tag:
+        raise ImportFailed(f"this is not {what} (root element <{root.tag}>)", source=path)
+    year = (root.findtext("version") or "").strip()
+    if not year.isdigit():
+        raise ImportFailed(f"{what} has no <version> year", source=path)
+    return root, digest, year
+
+
 def read_text_lines(path, encoding="utf-8"):
     raw, digest = read_bytes(path)
     try:

@@ -9,10 +9,9 @@ import importlib.util
 import re
 from datetime import date
 from pathlib import Path
-from xml.etree import ElementTree
 
 from medcode.codes import systems
-from medcode.codes.loaders.base import CodeRecord, ImportFailed, ParsedRelease, read_bytes
+from medcode.codes.loaders.base import CodeRecord, ImportFailed, ParsedRelease, read_xml
 from medcode.codes.models import Code, CodeNote
 
 NOTE_TAGS = {
@@ -54,11 +53,13 @@ def packaged_tabular():
 def release_of(path, version):
     """Fiscal-year version and effective date, from the XML version and file name.
 
-    FY N takes effect on 1 October of N-1; an April update file says so in its name.
+    FY N takes effect on 1 October of N-1; an April update says so in its file
+    name (icd10c-tabular-April-1-2026.xml) and takes effect that April.
     """
-    month = next((MONTHS[m] for m in MONTHS if m in Path(path).name.lower()), None)
+    name = Path(path).name.lower()
+    month = next((number for month, number in MONTHS.items() if month in name), None)
     if month and month < 10:
-        return f"FY{version} ({Path(path).name.split('-tabular-')[-1].split('.')[0].replace('-', ' ')} update)", date(int(version), month, 1)
+        return f"FY{version} ({date(int(version), month, 1):%B} {version} update)", date(int(version), month, 1)
     return f"FY{version}", date(int(version) - 1, 10, 1)
 
 
@@ -95,19 +96,7 @@ def _seventh_exceptions(element):
 
 
 def parse(path, *, version=None, effective_date=None):
-    raw, digest = read_bytes(path)
-    try:
-        root = ElementTree.fromstring(raw)
-    except ElementTree.ParseError as exc:
-        line = exc.position[0] if exc.position else None
-        raise ImportFailed(f"not well-formed XML ({exc.msg if hasattr(exc, 'msg') else exc})", source=path, line=line) from None
-    if root.tag != "ICD10CM.tabular":
-        raise ImportFailed(
-            f"this is not an ICD-10-CM tabular list (root element <{root.tag}>)", source=path
-        )
-    file_version = (root.findtext("version") or "").strip()
-    if not file_version.isdigit():
-        raise ImportFailed("the tabular has no <version> year", source=path)
+    root, digest, file_version = read_xml(path, "ICD10CM.tabular", "an ICD-10-CM tabular list")
     default_version, default_effective = release_of(path, file_version)
     records = []
     seen = set()

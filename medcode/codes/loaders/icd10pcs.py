@@ -14,7 +14,7 @@ from xml.etree import ElementTree
 from django.conf import settings
 
 from medcode.codes import systems
-from medcode.codes.loaders.base import CodeRecord, ImportFailed, ParsedRelease, read_bytes
+from medcode.codes.loaders.base import CodeRecord, ImportFailed, ParsedRelease, read_bytes, read_xml
 from medcode.codes.models import Code
 
 AXIS_NAMES = {1: "Section", 2: "Body System", 3: "Operation"}
@@ -44,17 +44,7 @@ def compose_title(labels):
 
 
 def parse(path, *, version=None, effective_date=None):
-    raw, digest = read_bytes(path)
-    try:
-        root = ElementTree.fromstring(raw)
-    except ElementTree.ParseError as exc:
-        line = exc.position[0] if exc.position else None
-        raise ImportFailed("not well-formed XML", source=path, line=line) from None
-    if root.tag != "ICD10PCS.tabular":
-        raise ImportFailed(f"this is not an ICD-10-PCS tables file (root element <{root.tag}>)", source=path)
-    year = (root.findtext("version") or "").strip()
-    if not year.isdigit():
-        raise ImportFailed("the tables file has no <version> year", source=path)
+    root, digest, year = read_xml(path, "ICD10PCS.tabular", "an ICD-10-PCS tables file")
 
     groups, codes = {}, []
     for number, table in enumerate(root.findall("pcsTable"), start=1):

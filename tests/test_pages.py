@@ -50,6 +50,16 @@ def test_icd10cm_page_shows_full_hierarchy_and_inherited_notes(page):
     assert "traumatic amputation of hip and thigh (S78.-)" in text  # Excludes1 of S72
     assert "S72.001A is billable" in text
     assert "Common Language Description" in text and "7th character, A" in text
+    # FY2026 is the first ICD-10-CM release loaded: the page must not claim the code started then.
+    assert "or earlier (the earliest release loaded)" in text and "<dt>Effective</dt>" not in text
+
+
+def test_code_added_by_a_later_release_shows_when_it_took_effect():
+    from django.test import Client
+
+    added = Code.objects.filter(system="icd10pcs", changes__change="added", kind="code").first()
+    text = Client().get(added.get_absolute_url()).content.decode()
+    assert "<dt>Effective</dt><dd>Oct 1, 2025</dd>" in text and "FY2026" in text
 
 
 @pytest.mark.parametrize("url", ["/icd-10-cm/s72001a/", "/icd-10-cm/S72001A/", "/ICD-10-CM/s72.001a/"])

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from medcode.codes import describe, lookup, systems
-from medcode.codes.models import Code, CodeNote
+from medcode.codes.models import Code, CodeNote, Release
 
 NOTE_GROUPS = {
     "inclusion": [CodeNote.Kind.INCLUSION, CodeNote.Kind.INCLUDES],
@@ -47,6 +47,7 @@ class CodePage:
     child_count: int
     description: str
     sections: list
+    first_release: Release | None = None
 
     @property
     def system(self):
@@ -67,7 +68,8 @@ def build(code, *, on=None, children_limit=None):
     sections = [] if code.is_group else builder(code, ancestors, day)
     if not code.is_group:
         sections.append(_history(code))
-    return CodePage(code, ancestors, children, child_count, description, sections)
+    first_release = Release.objects.filter(system=code.system).order_by("effective_date").first()
+    return CodePage(code, ancestors, children, child_count, description, sections, first_release)
 
 
 def _notes_by_owner(codes):

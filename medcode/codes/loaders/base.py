@@ -206,9 +206,11 @@ def _write_codes(parsed, release, progress):
         title = record.title
         code = existing.pop(record.code, None)
         if code is None:
+            # A code in a set's first loaded release may be far older: unless the
+            # file says when it was added (HCPCS does), its start date is unknown.
             code = Code(
                 system=system, code=record.code,
-                effective_date=record.effective_date or parsed.effective_date,
+                effective_date=record.effective_date or (None if first_release else parsed.effective_date),
             )
             to_create.append(code)
             result.added += 1

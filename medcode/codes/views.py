@@ -43,10 +43,9 @@ def system_index(request, system):
 
 def _not_found(request, raw, system=None):
     suggestions = lookup.near(raw, system.key if system else None)
-    response = render(request, "codes/not_found.html", {
+    return render(request, "codes/not_found.html", {
         "query": raw[:40], "system": system, "suggestions": suggestions,
     }, status=404)
-    return response
 
 
 @require_GET

@@ -54,10 +54,6 @@ class ParsedRelease:
     records: list
     title_field: str = "title"  # CPT short/medium files fill another descriptor
 
-    @property
-    def codes(self):
-        return [r.code for r in self.records]
-
 
 @dataclass
 class ApplyResult:

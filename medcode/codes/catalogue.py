@@ -17,7 +17,7 @@ IMPORTERS = {
 }
 
 
-def import_file(system, path, *, progress=lambda message: None, force=False, **options):
+def import_file(system, path, *, progress=lambda message: None, force=False, analyze=True, **options):
     """Validate a whole file, then write it in one transaction."""
     options = {key: value for key, value in options.items() if value}
     try:
@@ -36,7 +36,8 @@ def import_file(system, path, *, progress=lambda message: None, force=False, **o
     result = apply_release(parsed, progress=progress, force=force)
     if system == systems.CPT:
         cpt.load_starter(progress)
-    refresh_statistics()
+    if analyze:
+        refresh_statistics()
     return result
 
 
@@ -51,12 +52,14 @@ def load_bundled(progress=lambda message: None, force=False):
     """Every bundled code set and reference file; a second run skips unchanged releases."""
     from medcode.reference import addons
 
+    def load(system, path):
+        # One ANALYZE at the end serves every file.
+        return import_file(system, path, progress=progress, force=force, analyze=False)
+
     steps = [
-        ("ICD-10-CM", lambda: [import_file(systems.ICD10CM, icd10cm.packaged_tabular(), progress=progress, force=force)]),
-        ("ICD-10-PCS", lambda: [
-            import_file(systems.ICD10PCS, path, progress=progress, force=force) for path in icd10pcs.bundled_tables()
-        ]),
-        ("HCPCS Level II", lambda: [import_file(systems.HCPCS, hcpcs.bundled_file(), progress=progress, force=force)]),
+        ("ICD-10-CM", lambda: load(systems.ICD10CM, icd10cm.packaged_tabular())),
+        ("ICD-10-PCS", lambda: [load(systems.ICD10PCS, path) for path in icd10pcs.bundled_tables()]),
+        ("HCPCS Level II", lambda: load(systems.HCPCS, hcpcs.bundled_file())),
         ("CPT starter set (medcode's own text)", lambda: cpt.load_starter(progress)),
     ]
     aoc = addons.bundled_file()

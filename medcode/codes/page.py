@@ -58,7 +58,7 @@ def build(code, *, on=None, children_limit=None):
     ancestors = lookup.ancestors(code)
     child_qs = lookup.children(code)
     child_count = child_qs.count()
-    children = list(child_qs[:children_limit] if children_limit else child_qs)
+    children = list(child_qs if children_limit is None else child_qs[:children_limit])
     description = describe.describe(code, ancestors=ancestors, child_count=child_count)
     day = on or date.today()
     builder = {

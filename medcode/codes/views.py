@@ -62,7 +62,9 @@ def code_page(request, system, code):
         return redirect(f"{canonical}?{query}" if query else canonical, permanent=True)
     day = _service_date(request)
     built = page.build(found, on=day, children_limit=0)  # paged below, one page at a time
-    children = Paginator(lookup.children(found), CHILDREN_PER_PAGE).get_page(request.GET.get("page"))
+    children = None  # most codes are leaves: no second count query for them
+    if built.child_count:
+        children = Paginator(lookup.children(found), CHILDREN_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "codes/code.html", {
         "page": built, "code": found, "children": children, "service_date": day,
     })

@@ -3,12 +3,17 @@
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
+from medcode.accounts.api_auth import ApiReader, RateLimited
 from medcode.codes.api import router as codes_router
 
 api = NinjaAPI(
+    auth=ApiReader(),
     title="medcode API",
     version="1",
-    description="Code catalogue: CPT, HCPCS Level II, ICD-10-CM, ICD-10-PCS. Errors are JSON: {\"detail\": message}.",
+    description=(
+        "Code catalogue: CPT, HCPCS Level II, ICD-10-CM, ICD-10-PCS. Errors are JSON: {\"detail\": message}. "
+        "Code details are metered like the site's code pages; subscribers send `Authorization: Bearer TOKEN`."
+    ),
     urls_namespace="api",
 )
 api.add_router("/codes", codes_router, tags=["codes"])
@@ -25,4 +30,7 @@ def invalid_request(request, exc):
 
 @api.exception_handler(HttpError)
 def http_error(request, exc):
-    return api.create_response(request, {"detail": exc.message}, status=exc.status_code)
+    response = api.create_response(request, {"detail": exc.message}, status=exc.status_code)
+    if isinstance(exc, RateLimited):
+        response["Retry-After"] = str(exc.retry_after)
+    return response

@@ -4,6 +4,10 @@
     medcode import KIND FILE     import one file (cpt, hcpcs, icd10cm, icd10pcs, addon)
     medcode show CODE            print a code's page as text
     medcode serve [ADDR:PORT]    run the site (default 127.0.0.1:8000)
+    medcode plan set EMAIL subscriber [--until YYYY-MM-DD] [--interval monthly|yearly]
+    medcode plan set EMAIL free  end a subscription now
+    medcode plan show EMAIL
+    medcode prune                delete past metering records (daily, from cron)
 
 Any other Django command works too (medcode migrate, medcode createsuperuser).
 """
@@ -11,7 +15,7 @@ Any other Django command works too (medcode migrate, medcode createsuperuser).
 import os
 import sys
 
-ALIASES = {"load-data": "load_data", "import": "import_file", "show": "show_code", "serve": "serve"}
+ALIASES = {"load-data": "load_data", "import": "import_file", "show": "show_code", "serve": "serve", "prune": "prune_meter"}
 
 
 def main(argv=None):

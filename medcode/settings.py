@@ -38,9 +38,13 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
+    "ninja",  # serves the API docs page's Swagger UI from local static files, not a CDN
+    "medcode.accounts",
     "medcode.codes",
     "medcode.reference",
 ]
+AUTH_USER_MODEL = "accounts.User"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -51,6 +55,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out log-in into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "medcode.urls"
@@ -66,6 +73,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "medcode.accounts.context_processors.limits",
             ],
         },
     },
@@ -120,6 +128,83 @@ MEDCODE_CODE_DATA_DIR = Path(
 MEDCODE_REFERENCE_DATA_DIR = Path(
     os.environ.get("MEDCODE_REFERENCE_DATA_DIR", BASE_DIR / "medcode" / "reference" / "data")
 )
+
+# --- Accounts, email, metering -------------------------------------------
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out log-in before the password is checked
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:account"
+LOGOUT_REDIRECT_URL = "codes:home"
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600  # also the life of an email-verification link
+
+# Development prints mail on the console; production sends it over SMTP.
+EMAIL_BACKEND = os.environ.get(
+    "MEDCODE_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG and not os.environ.get("MEDCODE_EMAIL_HOST")
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_FILE_PATH = os.environ.get("MEDCODE_EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+EMAIL_HOST = os.environ.get("MEDCODE_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("MEDCODE_EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("MEDCODE_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("MEDCODE_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("MEDCODE_EMAIL_USE_TLS", True)
+EMAIL_USE_SSL = env_bool("MEDCODE_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = os.environ.get("MEDCODE_EMAIL_FROM", "medcode <no-reply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Code page views: a guest reads GUEST_VIEWS pages, a verified free account
+# FREE_VIEWS, per WINDOW ("month", "week" or "day"); subscribers are not metered.
+# GUEST_ADDRESS_DAILY_LIMIT caps guest views per client address per day, so
+# clearing cookies cannot mint fresh guests without end.
+MEDCODE_METER = {
+    "GUEST_VIEWS": int(os.environ.get("MEDCODE_GUEST_VIEWS", "1")),
+    "FREE_VIEWS": int(os.environ.get("MEDCODE_FREE_VIEWS", "5")),
+    "WINDOW": os.environ.get("MEDCODE_METER_WINDOW", "month"),
+    "GUEST_ADDRESS_DAILY_LIMIT": int(os.environ.get("MEDCODE_GUEST_ADDRESS_DAILY_LIMIT", "3")),
+    "REGISTRATIONS_PER_ADDRESS_DAILY": int(os.environ.get("MEDCODE_REGISTRATIONS_PER_ADDRESS_DAILY", "5")),
+}
+# Where the Upgrade page sends a reader to pay (a provider's checkout page); empty: ask staff.
+MEDCODE_SUBSCRIBE_URL = os.environ.get("MEDCODE_SUBSCRIBE_URL", "")
+# Requests per minute per API token (subscribers) and per client address (everyone else).
+MEDCODE_API_RATE_PER_TOKEN = int(os.environ.get("MEDCODE_API_RATE_PER_TOKEN", "120"))
+MEDCODE_API_RATE_PER_ADDRESS = int(os.environ.get("MEDCODE_API_RATE_PER_ADDRESS", "30"))
+# Behind a reverse proxy, how many proxies append to X-Forwarded-For. 0 trusts
+# only REMOTE_ADDR: a client could otherwise forge its address to dodge limits.
+MEDCODE_TRUSTED_PROXIES = int(os.environ.get("MEDCODE_TRUSTED_PROXIES", "0"))
+
+# Log-in brute force: 5 failures for one account from one address lock that
+# pair out for 15 minutes. Addresses are stored only as keyed pseudonyms.
+AXES_FAILURE_LIMIT = int(os.environ.get("MEDCODE_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("MEDCODE_LOGIN_COOLOFF_HOURS", "0.25"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_CLIENT_IP_CALLABLE = "medcode.accounts.clients.pseudonymous_address"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+
+# Every page: scripts, styles and forms only from this site; never framed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_AGE = 60 * 60 * 24 * 60  # a guest's unlocked page stays open for the metering window
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -11,7 +11,7 @@ urlpatterns = [
     path("caseconsultant/", code_views.coming_soon, {"feature": "CaseConsultant"}, name="caseconsultant"),
     path("case2code/", code_views.coming_soon, {"feature": "Case2Code"}, name="case2code"),
     path("careers/", code_views.coming_soon, {"feature": "CareerCenter"}, name="careers"),
-    path("accounts/", code_views.coming_soon, {"feature": "Accounts"}, name="accounts"),
+    path("accounts/", include("medcode.accounts.urls")),
     path("", include("medcode.codes.urls")),
 ]
 

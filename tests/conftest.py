@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 
 @pytest.fixture(scope="session")
@@ -10,12 +13,29 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_bundled()
 
 
+def make_user(email="coder@example.com", password="correct horse 42", *, verified=True, subscriber=False):
+    from medcode.accounts import plans
+    from medcode.accounts.models import User
+
+    user = User.objects.create_user(email, password, email_verified_at=timezone.now() if verified else None)
+    if subscriber:
+        plans.set_plan(email, "subscriber", until=timezone.localdate() + timedelta(days=30))
+    return user
+
+
 @pytest.fixture
-def page(client):
-    """GET a page and return (response, text)."""
+def subscriber_client(client, db):
+    """A client logged in as a subscriber: reads every section of every page."""
+    client.force_login(make_user("subscriber@example.com", subscriber=True))
+    return client
+
+
+@pytest.fixture
+def page(subscriber_client):
+    """GET a page as a subscriber (so reference sections show) and return (response, text)."""
 
     def get(url, **kwargs):
-        response = client.get(url, **kwargs)
+        response = subscriber_client.get(url, **kwargs)
         return response, response.content.decode()
 
     return get

@@ -1,12 +1,14 @@
 """Pages in headless Chromium, against a real `medcode serve` on a freshly loaded database."""
 
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -21,11 +23,40 @@ def _free_port():
         return sock.getsockname()[1]
 
 
+@dataclass
+class Site:
+    url: str
+    home: Path
+    env: dict
+    medcode: str
+
+    def __add__(self, path):
+        return self.url + path
+
+    def mail_to(self, address):
+        """The newest email the site sent to address, as Django wrote it."""
+        sent = sorted((self.home / "mail").glob("*.log"), key=lambda p: p.stat().st_mtime)
+        for path in reversed(sent):
+            text = path.read_text()
+            if f"To: {address}" in text:
+                return text
+        pytest.fail(f"no email to {address}")
+
+    def run(self, *args):
+        return subprocess.run([self.medcode, *args], env=self.env, check=True, capture_output=True, text=True).stdout
+
+
 @pytest.fixture(scope="session")
 def medcode_site(tmp_path_factory):
     """What a newcomer gets: `medcode migrate`, `medcode load-data`, `medcode serve`."""
     home = tmp_path_factory.mktemp("site")
-    env = {**os.environ, "MEDCODE_VAR_DIR": str(home), "DATABASE_URL": f"sqlite:///{home / 'medcode.sqlite3'}"}
+    env = {
+        **os.environ, "MEDCODE_VAR_DIR": str(home), "DATABASE_URL": f"sqlite:///{home / 'medcode.sqlite3'}",
+        # Mail lands in files the tests read; every browser here shares 127.0.0.1, so the
+        # per-address guest ceiling (tested in test_locking) must not limit them.
+        "MEDCODE_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "MEDCODE_EMAIL_FILE_PATH": str(home / "mail"), "MEDCODE_GUEST_ADDRESS_DAILY_LIMIT": "1000",
+    }
     medcode = shutil.which("medcode", path=str(Path(sys.executable).parent)) or "medcode"
     subprocess.run([medcode, "migrate", "--noinput", "-v0"], env=env, check=True)
     loaded = subprocess.run([medcode, "load-data"], env=env, check=True, capture_output=True, text=True)
@@ -44,7 +75,7 @@ def medcode_site(tmp_path_factory):
                 server.kill()
                 pytest.fail("medcode serve did not start")
             time.sleep(0.3)
-    yield url
+    yield Site(url, home, env, medcode)
     server.terminate()
     server.wait(timeout=10)
 
@@ -107,3 +138,69 @@ def test_unknown_code_page_offers_close_codes(tab, medcode_site):
     tab.get_by_role("link", name="0DTJ4ZZ").first.click()
     tab.wait_for_url("**/icd-10-pcs/0DTJ4ZZ/")
     assert "Percutaneous Endoscopic" in tab.locator("#axes").inner_text()
+
+
+def _counter(tab):
+    return tab.get_by_role("status", name="Code page views").inner_text()
+
+
+def test_guest_registers_verifies_uses_free_views_then_subscribes(tab, medcode_site):
+    # A guest's first code page shows every section.
+    tab.goto(medcode_site + "/icd-10-cm/S72.001A/")
+    assert "Fracture of hip NOS" in tab.locator("#inclusion").inner_text()
+    assert "0 code page views remaining" in _counter(tab)
+
+    # The second is locked: descriptions stay, reference content is not even in the source.
+    tab.goto(medcode_site + "/cpt/20700/")
+    assert "antibiotic" in tab.locator("#common").inner_text()
+    addon = tab.locator("#addon")
+    assert "Register to view content" in addon.inner_text()
+    assert "Create a free account to unlock this content" in addon.inner_text()
+    assert "20700 is an add-on code" not in tab.content()  # the add-on rules section's own words
+
+    # Register from the counter's link, verify by the emailed link, come back to the page.
+    tab.get_by_role("link", name="Register free account to get 5 more views").click()
+    email = "new.coder@example.com"
+    tab.get_by_label("Email").fill(email)
+    tab.get_by_label("Password", exact=True).fill("a long passphrase 7")
+    tab.get_by_label("Password confirmation").fill("a long passphrase 7")
+    tab.get_by_role("button", name="Create account").click()
+    assert tab.get_by_role("heading", name="Check your email").is_visible()
+    link = re.search(r"http://\S+/accounts/verify/\S+/", medcode_site.mail_to(email)).group(0)
+    tab.goto(link)
+    tab.wait_for_url("**/cpt/20700/")
+    assert "20700 is an add-on code" in tab.locator("#addon").inner_text()
+    assert "4 code page views remaining" in _counter(tab)
+
+    # Four more pages use the free views up; the next one asks to upgrade.
+    for url in ["/icd-10-cm/E11.9/", "/hcpcs/J1100/", "/icd-10-pcs/0DTJ4ZZ/", "/cpt/99213/"]:
+        tab.goto(medcode_site + url)
+        assert "Register to view content" not in tab.content()
+    assert "0 code page views remaining" in _counter(tab)
+    tab.goto(medcode_site + "/icd-10-cm/S72.002A/")
+    assert "Upgrade to view content" in tab.locator("#inclusion").inner_text()
+    assert tab.get_by_role("link", name="Upgrade for unlimited").is_visible()
+    assert "Fracture of hip NOS" not in tab.content()
+
+    # Staff grant a subscription from the command line: everything opens.
+    assert "subscriber" in medcode_site.run("plan", "set", email, "subscriber", "--until", "2099-12-31")
+    tab.reload()
+    assert "Fracture of hip NOS" in tab.locator("#inclusion").inner_text()
+    assert "unlimited" in _counter(tab)
+    assert "Upgrade to view content" not in tab.content()
+
+
+def test_wrong_passwords_lock_the_log_in(tab, medcode_site):
+    medcode_site.run("shell", "-c", "from medcode.accounts.models import User; "
+                     "User.objects.create_user('locked@example.com', 'a long passphrase 7')")
+    tab.goto(medcode_site + "/accounts/login/")
+    for _ in range(5):
+        tab.get_by_label("Email").fill("locked@example.com")
+        tab.get_by_label("Password").fill("not my password")
+        tab.get_by_role("button", name="Log in").click()
+    assert tab.get_by_role("heading", name="Too many failed log-ins").is_visible()
+    tab.goto(medcode_site + "/accounts/login/")
+    tab.get_by_label("Email").fill("locked@example.com")
+    tab.get_by_label("Password").fill("a long passphrase 7")
+    tab.get_by_role("button", name="Log in").click()
+    assert tab.get_by_role("heading", name="Too many failed log-ins").is_visible()

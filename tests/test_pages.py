@@ -134,7 +134,11 @@ def test_code_box_opens_any_form_of_a_code(client):
 
 
 def test_page_has_the_question_box_and_navigation(page):
-    _, text = page("/cpt/99213/")
+    from django.test import Client
+
+    text = Client().get("/cpt/99213/").content.decode()
     assert "Have a question about 99213?" in text
     for name in ["CasePilot", "CaseConsultant", "Case2Code", "CareerCenter", "Log in", "Register"]:
         assert name in text
+    _, text = page("/cpt/99213/")  # as a logged-in subscriber
+    assert "subscriber@example.com" in text and "Log out" in text and ">Log in<" not in text

@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
+from medcode.accounts import metering
 from medcode.codes import lookup, page, systems
 from medcode.codes.models import Code
 
@@ -37,6 +38,14 @@ class AddonEditOut(Schema):
     deletion_date: date | None = None
 
 
+class AccessOut(Schema):
+    plan: str = Field(..., description="guest, free or subscriber")
+    unlocked: bool
+    remaining: int | None = Field(None, description="code page views left in the window; null: unlimited")
+    resets_on: date | None = None
+    next_step: str | None = Field(None, description="register, verify or upgrade")
+
+
 class CodeDetail(CodeSummary):
     description: str = Field(..., description="plain-language description")
     short_title: str
@@ -47,9 +56,11 @@ class CodeDetail(CodeSummary):
     parent: str | None = None
     ancestors: list[CodeSummary]
     child_count: int
-    notes: list[Note]
-    primary_codes: list[AddonEditOut] = Field(default_factory=list, description="for an add-on code")
-    extra: dict
+    access: AccessOut | None = Field(None, description="metering; null for group entries (chapters, tables)")
+    locked_sections: list[str] = Field(default_factory=list, description="reference content withheld from this reader")
+    notes: list[Note] | None = Field(None, description="tabular notes; null when locked")
+    primary_codes: list[AddonEditOut] | None = Field(None, description="for an add-on code; null when locked")
+    extra: dict | None = Field(None, description="set-specific data (HCPCS billing fields, PCS axes); null when locked")
 
 
 class CodePageOut(Schema):
@@ -81,27 +92,43 @@ def _code(system, code):
     return found
 
 
-@router.get("/{system}/{code}", response={200: CodeDetail, 400: Error, 404: Error}, summary="One code")
+@router.get("/{system}/{code}", response={200: CodeDetail, 400: Error, 401: Error, 404: Error, 429: Error},
+            summary="One code")
 def get_code(request: HttpRequest, system: str, code: str):
+    """Metered like a code page: reference content (notes, add-on rules, set-specific data) comes only when unlocked."""
     found = _code(system, code)
-    built = page.build(found, children_limit=0)
-    from medcode.reference import addons
-
-    primaries = addons.primaries_of(found.code) if found.is_addon else []
-    return {
+    access = None
+    if not found.is_group:
+        access = metering.open_page(request.auth, found)
+        metering.remember_visitor(request, access)
+    locked = access is not None and not access.unlocked
+    built = page.build(found, children_limit=0, locked=locked)
+    detail = {
         **summary(found),
         "description": built.description, "short_title": found.short_title, "is_addon": found.is_addon,
         "effective_date": found.effective_date, "end_date": found.end_date,
         "release": found.release.version if found.release else None,
         "parent": systems.display(found.system, found.parent) if found.parent else None,
         "ancestors": [summary(a) for a in built.ancestors], "child_count": built.child_count,
-        "notes": [{"kind": n.kind, "text": n.text} for n in found.notes.all()],
-        "primary_codes": [
-            {"edit_type": e.edit_type, "code": e.primary_code, "effective_date": e.effective_date,
-             "deletion_date": e.deletion_date} for e in primaries
-        ],
-        "extra": found.extra,
+        "access": access and {
+            "plan": access.plan, "unlocked": access.unlocked, "remaining": access.remaining,
+            "resets_on": access.resets_on, "next_step": access.next_step,
+        },
+        "locked_sections": [s.key for s in built.sections if s.locked],
     }
+    if not locked:
+        from medcode.reference import addons
+
+        primaries = addons.primaries_of(found.code) if found.is_addon else []
+        detail.update({
+            "notes": [{"kind": n.kind, "text": n.text} for n in found.notes.all()],
+            "primary_codes": [
+                {"edit_type": e.edit_type, "code": e.primary_code, "effective_date": e.effective_date,
+                 "deletion_date": e.deletion_date} for e in primaries
+            ],
+            "extra": found.extra,
+        })
+    return detail
 
 
 @router.get("/{system}/{code}/children", response={200: CodePageOut, 400: Error, 404: Error}, summary="Children of a code")

@@ -1,8 +1,9 @@
 """What a code page shows, section by section, independent of HTTP.
 
-Views render these sections; the API serialises them; metering (accounts)
-decides per section whether a reader may see it, so every section says
-whether it is part of the public description or of the reference content.
+Views render these sections; the API serialises them. Every section says
+whether it is public (the descriptions, hierarchy, history) or reference
+content that metering (accounts) unlocks per reader; a page built locked
+carries only the titles of its reference sections, never their content.
 """
 
 from dataclasses import dataclass, field
@@ -38,6 +39,13 @@ class Section:
     context: dict = field(default_factory=dict)
     public: bool = False  # descriptions are public; reference content is metered
 
+    @property
+    def locked(self):
+        return self.template == LOCKED_TEMPLATE
+
+
+LOCKED_TEMPLATE = "codes/sections/locked.html"
+
 
 @dataclass
 class CodePage:
@@ -53,8 +61,13 @@ class CodePage:
     def system(self):
         return systems.SYSTEMS[self.code.system]
 
+    @property
+    def first_locked(self):
+        """The locked section that carries the full call to action; the others stay short."""
+        return next((s.key for s in self.sections if s.locked), None)
 
-def build(code, *, on=None, children_limit=None):
+
+def build(code, *, on=None, children_limit=None, locked=False):
     ancestors = lookup.ancestors(code)
     child_qs = lookup.children(code)
     child_count = child_qs.count()
@@ -68,6 +81,8 @@ def build(code, *, on=None, children_limit=None):
     sections = [] if code.is_group else builder(code, ancestors, day)
     if not code.is_group:
         sections.append(_history(code))
+    if locked:
+        sections = [s if s.public else Section(s.key, s.title, LOCKED_TEMPLATE) for s in sections]
     first_release = Release.objects.filter(system=code.system).order_by("effective_date").first()
     return CodePage(code, ancestors, children, child_count, description, sections, first_release)
 
@@ -105,7 +120,8 @@ def _icd10cm_sections(code, ancestors, day):
         Section("instructions", "Instructional notes", "codes/sections/notes.html", {"levels": grouped["instructions"]}),
     ]
     before, after = lookup.siblings(code)
-    sections.append(Section("related", "Related codes", "codes/sections/related.html", {"before": before, "after": after}))
+    sections.append(Section("related", "Related codes", "codes/sections/related.html",
+                            {"before": before, "after": after}, public=True))
     return sections
 
 
@@ -120,7 +136,8 @@ def _icd10pcs_sections(code, ancestors, day):
     before, after = lookup.siblings(code)
     return [
         Section("axes", "Code structure: the seven characters", "codes/sections/pcs_axes.html", {"axes": axes}),
-        Section("related", "Other codes in this table", "codes/sections/related.html", {"before": before, "after": after}),
+        Section("related", "Other codes in this table", "codes/sections/related.html",
+                {"before": before, "after": after}, public=True),
     ]
 
 

@@ -5,8 +5,10 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_GET
 
+from medcode.accounts import metering
 from medcode.codes import lookup, page, systems
 from medcode.codes.models import Code, Release
 
@@ -61,13 +63,21 @@ def code_page(request, system, code):
         query = request.GET.urlencode()
         return redirect(f"{canonical}?{query}" if query else canonical, permanent=True)
     day = _service_date(request)
-    built = page.build(found, on=day, children_limit=0)  # paged below, one page at a time
+    access = None  # group pages (chapters, blocks, tables) are navigation, not metered
+    if not found.is_group:
+        access = metering.open_page(metering.reader_for(request), found)
+        metering.remember_visitor(request, access)
+    built = page.build(found, on=day, children_limit=0, locked=access is not None and not access.unlocked)
     children = None  # most codes are leaves: no second count query for them
     if built.child_count:
         children = Paginator(lookup.children(found), CHILDREN_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "codes/code.html", {
-        "page": built, "code": found, "children": children, "service_date": day,
+    response = render(request, "codes/code.html", {
+        "page": built, "code": found, "children": children, "service_date": day, "access": access,
     })
+    # What a code page shows depends on who reads it: no shared cache may keep it.
+    patch_cache_control(response, private=True, no_cache=True)
+    patch_vary_headers(response, ["Cookie"])
+    return response
 
 
 def _service_date(request):

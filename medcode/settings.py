@@ -159,13 +159,14 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Code page views: a guest reads GUEST_VIEWS pages, a verified free account
 # FREE_VIEWS, per WINDOW ("month", "week" or "day"); subscribers are not metered.
-# GUEST_ADDRESS_DAILY_LIMIT caps guest views per client address per day, so
-# clearing cookies cannot mint fresh guests without end.
+# Clearing cookies makes a new guest, so guest views are also capped per client
+# address: GUEST_ADDRESS_DAILY_LIMIT a day and GUEST_ADDRESS_WINDOW_LIMIT a window.
 MEDCODE_METER = {
     "GUEST_VIEWS": int(os.environ.get("MEDCODE_GUEST_VIEWS", "1")),
     "FREE_VIEWS": int(os.environ.get("MEDCODE_FREE_VIEWS", "5")),
     "WINDOW": os.environ.get("MEDCODE_METER_WINDOW", "month"),
-    "GUEST_ADDRESS_DAILY_LIMIT": int(os.environ.get("MEDCODE_GUEST_ADDRESS_DAILY_LIMIT", "3")),
+    "GUEST_ADDRESS_DAILY_LIMIT": int(os.environ.get("MEDCODE_GUEST_ADDRESS_DAILY_LIMIT", "2")),
+    "GUEST_ADDRESS_WINDOW_LIMIT": int(os.environ.get("MEDCODE_GUEST_ADDRESS_WINDOW_LIMIT", "5")),
     "REGISTRATIONS_PER_ADDRESS_DAILY": int(os.environ.get("MEDCODE_REGISTRATIONS_PER_ADDRESS_DAILY", "5")),
 }
 # Where the Upgrade page sends a reader to pay (a provider's checkout page); empty: ask staff.
@@ -183,6 +184,7 @@ AXES_FAILURE_LIMIT = int(os.environ.get("MEDCODE_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("MEDCODE_LOGIN_COOLOFF_HOURS", "0.25"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "medcode.accounts.clients.login_name"  # Coder@x and coder@x are one account
 AXES_CLIENT_IP_CALLABLE = "medcode.accounts.clients.pseudonymous_address"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True

@@ -39,3 +39,13 @@ def page(subscriber_client):
         return response, response.content.decode()
 
     return get
+
+
+@pytest.fixture
+def frozen_clock(monkeypatch):
+    """Rate-limit windows stand still, so a test cannot straddle a window boundary."""
+    from medcode.accounts import ratelimit
+
+    clock = {"now": 1_795_000_000.0}
+    monkeypatch.setattr(ratelimit, "_now", lambda: clock["now"])
+    return clock

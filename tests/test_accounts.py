@@ -57,7 +57,7 @@ def test_register_refuses_weak_and_mismatched_passwords(client):
     assert not User.objects.exists()
 
 
-def test_too_many_registrations_from_one_network_are_refused(client, settings):
+def test_too_many_registrations_from_one_network_are_refused(client, settings, frozen_clock):
     settings.MEDCODE_METER = {**settings.MEDCODE_METER, "REGISTRATIONS_PER_ADDRESS_DAILY": 2}
     for n in range(2):
         assert _register(Client(), email=f"coder{n}@example.com").status_code == 302
@@ -88,12 +88,13 @@ def test_log_in_with_email_in_any_case_and_log_out(client):
 
 def test_brute_force_log_in_is_locked_out_with_a_clear_message(client):
     make_user("coder@example.com")
-    for _ in range(4):
-        response = client.post("/accounts/login/", {"username": "coder@example.com", "password": "wrong guess"})
+    spellings = ["coder@example.com", "Coder@example.com", "CODER@EXAMPLE.COM", "coder@Example.com"]
+    for spelling in spellings:  # changing the case of the email is the same account
+        response = client.post("/accounts/login/", {"username": spelling, "password": "wrong guess"})
         assert response.status_code == 200 and "Please enter a correct email" in response.content.decode()
-    response = client.post("/accounts/login/", {"username": "coder@example.com", "password": "wrong guess"})
+    response = client.post("/accounts/login/", {"username": "cOdEr@example.com", "password": "wrong guess"})
     assert response.status_code == 429  # the fifth failure locks
-    response = client.post("/accounts/login/", {"username": "coder@example.com", "password": PASSWORD})
+    response = client.post("/accounts/login/", {"username": "Coder@Example.com", "password": PASSWORD})
     assert response.status_code == 429
     assert "Too many failed log-ins" in response.content.decode()
     assert "_auth_user_id" not in client.session
@@ -102,6 +103,37 @@ def test_brute_force_log_in_is_locked_out_with_a_clear_message(client):
     # The lockout record keeps a pseudonym, never the client's address.
     stored = {a.ip_address for a in AccessAttempt.objects.all()}
     assert stored and "127.0.0.1" not in stored and all(ip.startswith("fd") for ip in stored)
+
+
+def test_guessing_one_account_from_many_addresses_is_capped(frozen_clock):
+    make_user("coder@example.com")
+    for n in range(20):  # four failures from each of five addresses stay under the per-address lockout
+        Client(REMOTE_ADDR=f"192.0.2.{n // 4}").post("/accounts/login/", {"username": "coder@example.com",
+                                                                          "password": "wrong"})
+    response = Client(REMOTE_ADDR="192.0.2.200").post("/accounts/login/", {"username": "coder@example.com",
+                                                                           "password": PASSWORD})
+    assert response.status_code == 200
+    assert "Too many failed log-ins for this account" in response.content.decode()
+    frozen_clock["now"] += 3600
+    response = Client(REMOTE_ADDR="192.0.2.200").post("/accounts/login/", {"username": "coder@example.com",
+                                                                           "password": PASSWORD})
+    assert response.status_code == 302
+
+
+def test_a_stolen_session_cannot_guess_the_password(client, frozen_clock):
+    client.force_login(make_user())
+    for _ in range(10):
+        client.post("/accounts/delete/", {"password": "guess", "confirm": "on"})
+    text = client.post("/accounts/delete/", {"password": PASSWORD, "confirm": "on"}).content.decode()
+    assert "Too many wrong passwords" in text and User.objects.exists()
+
+
+def test_a_page_unlocked_as_a_guest_stays_open_after_logging_in(client):
+    make_user("coder@example.com")
+    assert "Register to view content" not in client.get("/icd-10-cm/S72.001A/").content.decode()
+    client.post("/accounts/login/", {"username": "coder@example.com", "password": PASSWORD})
+    text = client.get("/icd-10-cm/S72.001A/").content.decode()
+    assert "already unlocked, it cost nothing" in text and "5</strong> code page views remaining" in text
 
 
 def test_password_reset_by_emailed_link(client):
@@ -153,9 +185,11 @@ def test_change_email_needs_the_password_and_a_free_address(client):
 
 
 def test_delete_account_removes_it_and_its_data(client):
-    user = make_user(subscriber=True)
+    user = make_user()
+    Subscription.objects.create(user=user)
     client.force_login(user)
     client.get("/icd-10-cm/E11.9/")
+    assert CodeView.objects.filter(user=user).count() == 1
     ApiToken.issue(user, "scrubber")
     text = client.post("/accounts/delete/", {"password": "wrong", "confirm": "on"}).content.decode()
     assert "not your current password" in text and User.objects.exists()
@@ -163,6 +197,18 @@ def test_delete_account_removes_it_and_its_data(client):
     assert response["Location"] == "/"
     assert not User.objects.exists() and not Subscription.objects.exists() and not ApiToken.objects.exists()
     assert not CodeView.objects.filter(user__isnull=False).exists()
+    assert not CodeView.objects.filter(visitor__contains="coder").exists()  # the view is kept under a pseudonym
+
+
+def test_deleting_and_registering_again_does_not_refill_the_month(client):
+    client.force_login(make_user("coder@example.com"))
+    for url in ["/icd-10-cm/E11.9/", "/icd-10-cm/E11.8/", "/icd-10-cm/E11.65/", "/hcpcs/J1100/", "/cpt/20700/"]:
+        client.get(url)
+    client.post("/accounts/delete/", {"password": PASSWORD, "confirm": "on"})
+    again = Client()
+    again.force_login(make_user("Coder@example.com"))
+    text = again.get("/icd-10-cm/S72.001A/").content.decode()
+    assert "Upgrade to view content" in text
 
 
 def test_every_form_refuses_a_post_without_its_csrf_token():
@@ -219,3 +265,11 @@ def test_upgrade_page_explains_the_plans(client):
     text = client.get("/accounts/upgrade/").content.decode()
     for words in ["Guest", "Free account", "Subscriber", "unlimited", "5 per month"]:
         assert words in text
+
+
+def test_password_reset_mails_are_capped_per_network(client, frozen_clock):
+    make_user("coder@example.com")
+    for _ in range(12):
+        response = client.post("/accounts/password/reset/", {"email": "coder@example.com"})
+        assert response["Location"] == "/accounts/password/reset/sent/"
+    assert len(mail.outbox) == 10

@@ -67,6 +67,15 @@ def test_public_sections_stay_on_a_locked_page(subscriber_client):
     assert "Fracture of hip NOS" not in text  # an inclusion term: reference content
 
 
+def test_the_public_description_does_not_repeat_locked_billing_data(subscriber_client):
+    assert "special Medicare coverage instructions apply" in subscriber_client.get("/hcpcs/J1100/").content.decode()
+    reader = guest()
+    reader.get(FIRST_PAGE)
+    locked = reader.get("/hcpcs/J1100/").content.decode()
+    assert "Injection, dexamethasone sodium phosphate, 1 mg" in locked
+    assert "coverage instructions" not in locked and "Pricing indicator" not in locked
+
+
 def test_the_first_page_a_guest_opens_shows_every_section():
     text = guest().get("/icd-10-cm/S72.001A/").content.decode()
     assert "Fracture of hip NOS" in text and "Register to view content" not in text
@@ -91,7 +100,8 @@ def test_group_pages_are_not_metered():
 
 
 def test_clearing_cookies_does_not_mint_views_without_end(settings):
-    settings.MEDCODE_METER = {**settings.MEDCODE_METER, "GUEST_ADDRESS_DAILY_LIMIT": 3}
+    settings.MEDCODE_METER = {**settings.MEDCODE_METER, "GUEST_ADDRESS_DAILY_LIMIT": 3,
+                              "GUEST_ADDRESS_WINDOW_LIMIT": 5}
     reader = guest("203.0.113.50")
     opened = []
     for url in ["/icd-10-cm/E11.9/", "/icd-10-cm/E11.8/", "/icd-10-cm/E11.65/", "/icd-10-cm/E10.9/",
@@ -135,6 +145,33 @@ def test_api_guest_gets_public_fields_and_nothing_locked():
     assert "Fracture of hip NOS" not in response.content.decode()
 
 
+def test_api_gives_group_notes_to_subscribers_only(subscriber_client):
+    """A chapter's notes show in the locked sections of every code in it."""
+    full = subscriber_client.get("/api/codes/icd-10-cm/19").json()
+    assert full["notes"] and full["access"] is None
+    reader = guest("192.0.2.45")
+    response = reader.get("/api/codes/icd-10-cm/19")
+    body = response.json()
+    assert body["notes"] is None and body["extra"] is None and body["locked_sections"] == ["notes"]
+    for note in full["notes"]:
+        assert note["text"] not in response.content.decode()
+
+
+def test_api_code_details_are_private_to_their_reader():
+    response = guest().get("/api/codes/icd-10-cm/E11.9")
+    assert "private" in response["Cache-Control"] and "Authorization" in response["Vary"]
+
+
+def test_cookieless_scripts_get_no_more_than_the_address_allows(settings):
+    settings.MEDCODE_METER = {**settings.MEDCODE_METER, "GUEST_ADDRESS_DAILY_LIMIT": 2,
+                              "GUEST_ADDRESS_WINDOW_LIMIT": 5}
+    unlocked = []
+    for code in ["E11.9", "E11.8", "E11.65", "E10.9"]:
+        body = Client(REMOTE_ADDR="192.0.2.77").get(f"/api/codes/icd-10-cm/{code}").json()
+        unlocked.append(body["access"]["unlocked"])
+    assert unlocked == [True, True, False, False]
+
+
 def test_api_token_of_a_subscriber_reads_everything():
     user = make_user(subscriber=True)
     _, secret = ApiToken.issue(user, "scrubber")
@@ -155,7 +192,7 @@ def test_api_refuses_bad_and_revoked_tokens():
     assert response.status_code == 401 and "revoked" in response.json()["detail"]
 
 
-def test_api_rate_limit_per_token(settings):
+def test_api_rate_limit_per_token(settings, frozen_clock):
     settings.MEDCODE_API_RATE_PER_TOKEN = 3
     _, secret = ApiToken.issue(make_user(subscriber=True), "burst")
     api = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
@@ -167,7 +204,7 @@ def test_api_rate_limit_per_token(settings):
     assert Client(HTTP_AUTHORIZATION=f"Bearer {other}").get("/api/codes/icd-10-cm/E11.9").status_code == 200
 
 
-def test_api_without_a_token_is_rate_limited_per_address(settings):
+def test_api_without_a_token_is_rate_limited_per_address(settings, frozen_clock):
     settings.MEDCODE_API_RATE_PER_ADDRESS = 2
     statuses = [guest("192.0.2.9").get("/api/codes/icd-10-cm/S72.001/children").status_code for _ in range(3)]
     assert statuses == [200, 200, 429]

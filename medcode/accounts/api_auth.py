@@ -30,7 +30,7 @@ class ApiReader(HttpBearer):
 
     def __call__(self, request):
         if "Authorization" not in request.headers:
-            _throttle(f"api-address:{clients.address_key(request, timezone.localdate())}",
+            _throttle(f"api-address:{clients.throttle_key(request)}",
                       settings.MEDCODE_API_RATE_PER_ADDRESS)
             return metering.reader_for(request)
         reader = super().__call__(request)

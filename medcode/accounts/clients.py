@@ -41,9 +41,18 @@ def _digest(purpose, value):
     return hmac.new(key, value.encode(), hashlib.sha256).digest()
 
 
-def address_key(request, day):
-    """Pseudonym of the client's network for one day: unlinkable across days."""
-    return _digest("day", f"{day.isoformat()}|{_network(client_address(request))}").hex()[:32]
+def address_key(request, period):
+    """Pseudonym of the client's network within one metering window (period: its first day).
+
+    Metering keeps these for the window; a fresh salt per window means
+    pseudonyms cannot be linked from one window to the next.
+    """
+    return _digest("window", f"{period.isoformat()}|{_network(client_address(request))}").hex()[:32]
+
+
+def throttle_key(request):
+    """Pseudonym of the client's network for rate-limit counters, which expire within a day."""
+    return _digest("throttle", _network(client_address(request))).hex()[:32]
 
 
 def pseudonymous_address(request):
@@ -55,3 +64,9 @@ def pseudonymous_address(request):
     """
     digest = _digest("axes", _network(client_address(request)))
     return str(ipaddress.IPv6Address(b"\xfd" + digest[:15]))
+
+
+def login_name(request, credentials):
+    """The account a log-in attempt is for, as django-axes should count it: emails ignore case."""
+    source = credentials if credentials is not None else request.POST
+    return (source.get("username") or "").strip().lower()

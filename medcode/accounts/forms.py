@@ -1,7 +1,17 @@
+import hashlib
+
 from django import forms
 from django.contrib.auth import forms as auth_forms
 
+from medcode.accounts import ratelimit
 from medcode.accounts.models import User
+
+HOUR = 3600
+# Across all addresses: django-axes locks one account on one address; this caps
+# guessing from many addresses at once.
+LOGIN_FAILURES_PER_ACCOUNT_HOURLY = 20
+# A stolen session must not become a way to guess the account's password.
+PASSWORD_CHECKS_PER_ACCOUNT_HOURLY = 10
 
 
 class RegisterForm(auth_forms.UserCreationForm):
@@ -22,6 +32,40 @@ class LoginForm(auth_forms.AuthenticationForm):
     username = forms.EmailField(label="Email", max_length=254,
                                 widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}))
 
+    def clean(self):
+        email = (self.cleaned_data.get("username") or "").strip().lower()
+        key = "login-account:" + hashlib.sha256(email.encode()).hexdigest()[:32]
+        if email and ratelimit.count(key, HOUR) >= LOGIN_FAILURES_PER_ACCOUNT_HOURLY:
+            raise forms.ValidationError(
+                "Too many failed log-ins for this account. It is locked for up to an hour; "
+                "reset your password by email to get in now.", code="account_throttled")
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            if email:
+                ratelimit.hit(key, LOGIN_FAILURES_PER_ACCOUNT_HOURLY, HOUR)
+            raise
+
+
+def check_current_password(user, password):
+    """Raise a form error unless password is user's; wrong guesses are capped per hour."""
+    key = f"password-check:{user.pk}"
+    if ratelimit.count(key, HOUR) >= PASSWORD_CHECKS_PER_ACCOUNT_HOURLY:
+        raise forms.ValidationError("Too many wrong passwords. Try again in an hour.")
+    if not user.check_password(password):
+        ratelimit.hit(key, PASSWORD_CHECKS_PER_ACCOUNT_HOURLY, HOUR)
+        raise forms.ValidationError("That is not your current password.")
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    def clean_old_password(self):
+        password = self.cleaned_data["old_password"]
+        try:
+            check_current_password(self.user, password)
+        except forms.ValidationError:
+            raise forms.ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
+        return password
+
 
 class PasswordCheckMixin:
     """A form that asks for the current password before a sensitive change."""
@@ -32,8 +76,7 @@ class PasswordCheckMixin:
 
     def clean_password(self):
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise forms.ValidationError("That is not your current password.")
+        check_current_password(self.user, password)
         return password
 
 

@@ -3,15 +3,18 @@
 A guest reads GUEST_VIEWS code pages per window, a verified free account
 FREE_VIEWS, a subscriber any number. Re-opening a page unlocked in the same
 window costs nothing. Guests are recognised by a random id in their session;
-because clearing cookies makes a new guest, guest views are also capped per
-client address per day (by keyed hash, see clients.py). An account whose
-email is not verified yet reads as a guest.
+because clearing cookies (or sending none) makes a new guest, guest views are
+also capped per client address, per day and per window, by a keyed pseudonym
+of the address (clients.py). An account whose email is not verified yet reads
+as a guest. Deleting an account keeps its views of the current window under a
+keyed pseudonym of its email, so re-registering does not refill the quota.
 """
 
 import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -30,7 +33,7 @@ class Reader:
     plan: str
     user: object = None
     visitor: str = ""  # the guest id; new (not yet in the session) when visitor_is_new
-    address: str = ""  # today's pseudonym of the client address
+    address: str = ""  # the client address's pseudonym for this window
     visitor_is_new: bool = False
     until: date | None = None  # a subscriber's paid-through date
 
@@ -81,18 +84,15 @@ def window_bounds(day, kind=None):
 def reader_for(request, today=None):
     """The reader behind a request: plan, guest id and address pseudonym."""
     today = today or timezone.localdate()
-    address = clients.address_key(request, today)
     user = request.user if request.user.is_authenticated else None
     if user is not None:
         subscription = user.active_subscription(today)
         if subscription:
             return Reader(SUBSCRIBER, user, until=subscription.until)
         if user.is_verified:
-            return Reader(FREE, user, visitor=_session_visitor(request) or "", address=address)
+            return Reader(FREE, user, visitor=_session_visitor(request))
+    address = clients.address_key(request, window_bounds(today)[0])
     visitor = _session_visitor(request)
-    if visitor is None:
-        # No session (an API client): the address is the only identity there is.
-        return Reader(GUEST, user, visitor="a" + address[:31], address=address)
     if not visitor:
         return Reader(GUEST, user, visitor=secrets.token_hex(16), address=address, visitor_is_new=True)
     return Reader(GUEST, user, visitor=visitor, address=address)
@@ -100,49 +100,60 @@ def reader_for(request, today=None):
 
 def _session_visitor(request):
     session = getattr(request, "session", None)
-    if session is None:
-        return None
-    return session.get(VISITOR_SESSION_KEY, "")
+    return session.get(VISITOR_SESSION_KEY, "") if session is not None else ""
+
+
+def email_key(email):
+    """Pseudonym under which a deleted account's views of the window are kept."""
+    key = hashlib.sha256(f"medcode.metering.email|{settings.SECRET_KEY}".encode()).digest()
+    return "e" + hmac.new(key, email.strip().lower().encode(), hashlib.sha256).hexdigest()[:31]
+
+
+def forget_account(user, today=None):
+    """Before an account is deleted: keep this window's views only as an email pseudonym."""
+    start, _ = window_bounds(today or timezone.localdate())
+    CodeView.objects.filter(user=user, window__gte=start).update(user=None, visitor=email_key(user.email), address="")
 
 
 def remember_visitor(request, access):
     """Keep a new guest's id in the session once it has unlocked something."""
-    if access.recorded and access.reader.visitor_is_new and hasattr(request, "session"):
+    if access.recorded and access.reader.visitor_is_new:
         request.session[VISITOR_SESSION_KEY] = access.reader.visitor
 
 
-def status(reader, today=None):
+def status(reader, now=None):
     """The counter as it stands, without opening a page."""
-    return _decide(reader, None, today or timezone.localdate(), record=False)
+    return _decide(reader, None, now or timezone.now(), record=False)
 
 
-def open_page(reader, code, today=None):
+def open_page(reader, code, now=None):
     """Open a code page for reader: unlock it if a view is left, and count it."""
-    return _decide(reader, code, today or timezone.localdate(), record=True)
+    return _decide(reader, code, now or timezone.now(), record=True)
 
 
-def _decide(reader, code, today, record):
+def _decide(reader, code, now, record):
     if reader.plan == SUBSCRIBER:
         return Access(reader, True, None, None)
+    today = timezone.localdate(now)
     start, next_start = window_bounds(today)
     guest = reader.plan == GUEST
     limit = limits()["GUEST_VIEWS" if guest else "FREE_VIEWS"]
-    owner = Q(visitor=reader.visitor, user__isnull=True) if guest else Q(user=reader.user)
+    if guest:
+        owner = Q(visitor=reader.visitor, user__isnull=True)
+    else:
+        owner = Q(user=reader.user) | Q(visitor=email_key(reader.user.email), user__isnull=True)
     with transaction.atomic():
         _serialize(_lock_keys(reader) if record else [])
         in_window = CodeView.objects.filter(window=start)
+        repeat = False
         if code is not None:
-            seen = owner | Q(visitor=reader.visitor) if reader.visitor else owner
+            # A page unlocked as a guest in this session stays open after logging in.
+            seen = owner | Q(visitor=reader.visitor, user__isnull=True) if reader.visitor else owner
             repeat = in_window.filter(seen, code=code).exists()
-        else:
-            repeat = False
         used = in_window.filter(owner).values("code").distinct().count()
         remaining = max(0, limit - used)
         if guest:
-            ceiling = limits()["GUEST_ADDRESS_DAILY_LIMIT"]
-            # The pseudonym changes daily, so matching it counts today's views only.
-            used_here = CodeView.objects.filter(address=reader.address, user__isnull=True).count()
-            remaining = min(remaining, max(0, ceiling - used_here))
+            remaining = min(remaining, _address_allowance(reader.address, today))
         if code is None or repeat:
             return Access(reader, repeat, limit, remaining, next_start, repeat=repeat)
         if remaining <= 0:
@@ -150,9 +161,20 @@ def _decide(reader, code, today, record):
         if record:
             CodeView.objects.create(
                 user=None if guest else reader.user, visitor=reader.visitor,
-                address=reader.address if guest else "", code=code, window=start,
+                address=reader.address if guest else "", code=code, window=start, viewed_at=now,
             )
         return Access(reader, True, limit, remaining - 1, next_start, recorded=record)
+
+
+def _address_allowance(address, today):
+    """Guest views the client's address may still unlock: per day and per window."""
+    here = CodeView.objects.filter(address=address, user__isnull=True)  # the pseudonym is per window
+    today_start = timezone.make_aware(datetime.combine(today, time.min))
+    today_views = here.filter(viewed_at__gte=today_start, viewed_at__lt=today_start + timedelta(days=1))
+    return max(0, min(
+        limits()["GUEST_ADDRESS_DAILY_LIMIT"] - today_views.count(),
+        limits()["GUEST_ADDRESS_WINDOW_LIMIT"] - here.count(),
+    ))
 
 
 def _lock_keys(reader):

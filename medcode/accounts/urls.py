@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from medcode.accounts import views
-from medcode.accounts.forms import LoginForm
+from medcode.accounts.forms import LoginForm, PasswordChangeForm
 
 app_name = "accounts"
 
@@ -18,11 +18,11 @@ urlpatterns = [
     path("", views.account, name="account"),
     path("email/", views.change_email, name="change_email"),
     path("password/", auth_views.PasswordChangeView.as_view(
-        template_name="accounts/password_change.html", success_url=reverse_lazy("accounts:password_changed"),
+        template_name="accounts/password_change.html", form_class=PasswordChangeForm, success_url=reverse_lazy("accounts:password_changed"),
     ), name="password_change"),
     path("password/changed/", auth_views.PasswordChangeDoneView.as_view(
         template_name="accounts/password_changed.html"), name="password_changed"),
-    path("password/reset/", auth_views.PasswordResetView.as_view(
+    path("password/reset/", views.PasswordResetView.as_view(
         template_name="accounts/password_reset.html", email_template_name="accounts/email/password_reset.txt",
         subject_template_name="accounts/email/password_reset_subject.txt",
         success_url=reverse_lazy("accounts:password_reset_sent"),

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,6 +14,8 @@ from medcode.accounts.forms import ApiTokenForm, DeleteAccountForm, EmailChangeF
 from medcode.accounts.models import ApiToken
 
 DAY = 24 * 3600
+RESETS_PER_ADDRESS_DAILY = 10
+MAX_LIVE_TOKENS = 10  # each token has its own rate limit
 
 
 def _next_url(request, default="accounts:account"):
@@ -28,7 +31,7 @@ def register(request):
         return redirect("accounts:account")
     form = RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        allowed, _ = ratelimit.hit(f"register:{clients.address_key(request, timezone.localdate())}",
+        allowed, _ = ratelimit.hit(f"register:{clients.throttle_key(request)}",
                                    settings.MEDCODE_METER["REGISTRATIONS_PER_ADDRESS_DAILY"], DAY)
         if not allowed:
             form.add_error(None, "Too many accounts were created from your network today. Try again tomorrow.")
@@ -101,6 +104,7 @@ def delete_account(request):
     form = DeleteAccountForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = request.user.email
+        metering.forget_account(request.user)  # else re-registering would refill this month's views
         request.user.delete()  # cascades to subscription, code views and API tokens
         logout(request)
         messages.success(request, f"The account {email} and its data are deleted.")
@@ -117,7 +121,9 @@ def api_tokens(request):
         if not subscriber:
             messages.error(request, "API tokens come with a subscription.")
             return redirect("accounts:upgrade")
-        if form.is_valid():
+        if request.user.api_tokens.live().count() >= MAX_LIVE_TOKENS:
+            form.add_error(None, f"You have {MAX_LIVE_TOKENS} tokens already; revoke one you no longer use.")
+        elif form.is_valid():
             _, secret = ApiToken.issue(request.user, form.cleaned_data["name"])
             form = ApiTokenForm()
     return render(request, "accounts/api_tokens.html", {
@@ -135,6 +141,17 @@ def revoke_token(request, token_id):
     token.save(update_fields=["revoked_at"])
     messages.success(request, f"Token {token} is revoked.")
     return redirect("accounts:api_tokens")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset flow, with a cap on reset mails per client address so it cannot be used to flood inboxes."""
+
+    def form_valid(self, form):
+        allowed, _ = ratelimit.hit(f"password-reset:{clients.throttle_key(self.request)}",
+                                   RESETS_PER_ADDRESS_DAILY, DAY)
+        if not allowed:  # answer as usual: the page must not tell whether anything was sent
+            return redirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 @require_GET

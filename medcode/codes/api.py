@@ -1,6 +1,7 @@
 from datetime import date
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
@@ -94,14 +95,17 @@ def _code(system, code):
 
 @router.get("/{system}/{code}", response={200: CodeDetail, 400: Error, 401: Error, 404: Error, 429: Error},
             summary="One code")
-def get_code(request: HttpRequest, system: str, code: str):
+def get_code(request: HttpRequest, response: HttpResponse, system: str, code: str):
     """Metered like a code page: reference content (notes, add-on rules, set-specific data) comes only when unlocked."""
     found = _code(system, code)
+    patch_cache_control(response, private=True, no_cache=True)  # what it holds depends on the reader
+    patch_vary_headers(response, ["Cookie", "Authorization"])
     access = None
     if not found.is_group:
         access = metering.open_page(request.auth, found)
         metering.remember_visitor(request, access)
-    locked = access is not None and not access.unlocked
+    # Group entries are not metered, but their notes show inside the locked sections of every code below them.
+    locked = not access.unlocked if access is not None else request.auth.plan != metering.SUBSCRIBER
     built = page.build(found, children_limit=0, locked=locked)
     detail = {
         **summary(found),
@@ -128,6 +132,8 @@ def get_code(request: HttpRequest, system: str, code: str):
             ],
             "extra": found.extra,
         })
+    elif access is None:
+        detail["locked_sections"] = ["notes"]
     return detail
 
 

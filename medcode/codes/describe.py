@@ -119,9 +119,6 @@ def _hcpcs(code, ancestors, child_count):
     parts = [f"{code.code} is a HCPCS Level II code for {lower_first(code.title)}."]
     if group:
         parts.append(f"It belongs to the {code.code[0]} codes: {lower_first(group)}.")
-    coverage = COVERAGE.get(code.extra.get("coverage", ""))
-    if coverage:
-        parts.append(f"For Medicare, {coverage}.")
     if code.is_deleted and code.end_date:
         parts.append(f"It was discontinued: the last date it could be used was {code.end_date:%B %-d, %Y}.")
     return " ".join(parts)

@@ -36,7 +36,8 @@ def _network(address):
     return str(ipaddress.ip_network(f"{parsed}/64", strict=False).network_address)
 
 
-def _digest(purpose, value):
+def keyed_digest(purpose, value):
+    """HMAC-SHA256 of value under a key derived from SECRET_KEY and purpose."""
     key = hashlib.sha256(f"medcode.clients.{purpose}|{settings.SECRET_KEY}".encode()).digest()
     return hmac.new(key, value.encode(), hashlib.sha256).digest()
 
@@ -47,12 +48,12 @@ def address_key(request, period):
     Metering keeps these for the window; a fresh salt per window means
     pseudonyms cannot be linked from one window to the next.
     """
-    return _digest("window", f"{period.isoformat()}|{_network(client_address(request))}").hex()[:32]
+    return keyed_digest("window", f"{period.isoformat()}|{_network(client_address(request))}").hex()[:32]
 
 
 def throttle_key(request):
     """Pseudonym of the client's network for rate-limit counters, which expire within a day."""
-    return _digest("throttle", _network(client_address(request))).hex()[:32]
+    return keyed_digest("throttle", _network(client_address(request))).hex()[:32]
 
 
 def pseudonymous_address(request):
@@ -62,7 +63,7 @@ def pseudonymous_address(request):
     a unique-local IPv6 address made of a keyed hash keeps lockouts working
     while the table never holds a real address.
     """
-    digest = _digest("axes", _network(client_address(request)))
+    digest = keyed_digest("axes", _network(client_address(request)))
     return str(ipaddress.IPv6Address(b"\xfd" + digest[:15]))
 
 

@@ -11,7 +11,6 @@ keyed pseudonym of its email, so re-registering does not refill the quota.
 """
 
 import hashlib
-import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -85,28 +84,22 @@ def reader_for(request, today=None):
     """The reader behind a request: plan, guest id and address pseudonym."""
     today = today or timezone.localdate()
     user = request.user if request.user.is_authenticated else None
+    visitor = request.session.get(VISITOR_SESSION_KEY, "")
     if user is not None:
         subscription = user.active_subscription(today)
         if subscription:
             return Reader(SUBSCRIBER, user, until=subscription.until)
         if user.is_verified:
-            return Reader(FREE, user, visitor=_session_visitor(request))
+            return Reader(FREE, user, visitor=visitor)
     address = clients.address_key(request, window_bounds(today)[0])
-    visitor = _session_visitor(request)
     if not visitor:
         return Reader(GUEST, user, visitor=secrets.token_hex(16), address=address, visitor_is_new=True)
     return Reader(GUEST, user, visitor=visitor, address=address)
 
 
-def _session_visitor(request):
-    session = getattr(request, "session", None)
-    return session.get(VISITOR_SESSION_KEY, "") if session is not None else ""
-
-
 def email_key(email):
     """Pseudonym under which a deleted account's views of the window are kept."""
-    key = hashlib.sha256(f"medcode.metering.email|{settings.SECRET_KEY}".encode()).digest()
-    return "e" + hmac.new(key, email.strip().lower().encode(), hashlib.sha256).hexdigest()[:31]
+    return "e" + clients.keyed_digest("email", email.strip().lower()).hex()[:31]
 
 
 def forget_account(user, today=None):

@@ -69,8 +69,6 @@ def verify(request, token):
         user = verification.confirm(token)
     except verification.BadLink as problem:
         return render(request, "accounts/verify_failed.html", {"problem": str(problem)}, status=400)
-    if request.user.is_authenticated and request.user.pk == user.pk:
-        request.user.refresh_from_db()
     messages.success(request, f"{user.email} is verified. You have "
                               f"{settings.MEDCODE_METER['FREE_VIEWS']} more code page views.")
     return redirect(request.session.pop("after_verify", "") or "accounts:account")

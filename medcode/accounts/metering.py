@@ -108,10 +108,14 @@ def forget_account(user, today=None):
     CodeView.objects.filter(user=user, window__gte=start).update(user=None, visitor=email_key(user.email), address="")
 
 
-def remember_visitor(request, access):
-    """Keep a new guest's id in the session once it has unlocked something."""
+def open_for_request(request, code, reader=None):
+    """Open code for the reader behind request (page or API); None for group entries, which are not metered."""
+    if code.is_group:
+        return None
+    access = open_page(reader or reader_for(request), code)
     if access.recorded and access.reader.visitor_is_new:
-        request.session[VISITOR_SESSION_KEY] = access.reader.visitor
+        request.session[VISITOR_SESSION_KEY] = access.reader.visitor  # the new guest keeps what it unlocked
+    return access
 
 
 def status(reader, now=None):

@@ -100,10 +100,7 @@ def get_code(request: HttpRequest, response: HttpResponse, system: str, code: st
     found = _code(system, code)
     patch_cache_control(response, private=True, no_cache=True)  # what it holds depends on the reader
     patch_vary_headers(response, ["Cookie", "Authorization"])
-    access = None
-    if not found.is_group:
-        access = metering.open_page(request.auth, found)
-        metering.remember_visitor(request, access)
+    access = metering.open_for_request(request, found, request.auth)
     # Group entries are not metered, but their notes show inside the locked sections of every code below them.
     locked = not access.unlocked if access is not None else request.auth.plan != metering.SUBSCRIBER
     built = page.build(found, children_limit=0, locked=locked)

@@ -63,10 +63,7 @@ def code_page(request, system, code):
         query = request.GET.urlencode()
         return redirect(f"{canonical}?{query}" if query else canonical, permanent=True)
     day = _service_date(request)
-    access = None  # group pages (chapters, blocks, tables) are navigation, not metered
-    if not found.is_group:
-        access = metering.open_page(metering.reader_for(request), found)
-        metering.remember_visitor(request, access)
+    access = metering.open_for_request(request, found)
     built = page.build(found, on=day, children_limit=0, locked=access is not None and not access.unlocked)
     children = None  # most codes are leaves: no second count query for them
     if built.child_count:

@@ -24,6 +24,7 @@ test: install
 
 bench: install
 	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/reference.py
 
 clean:
 	rm -rf $(VENV) var

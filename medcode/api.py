@@ -5,6 +5,8 @@ from ninja.errors import HttpError, ValidationError
 
 from medcode.accounts.api_auth import ApiReader, RateLimited
 from medcode.codes.api import router as codes_router
+from medcode.reference.api import codes_router as reference_codes_router
+from medcode.reference.api import router as reference_router
 
 api = NinjaAPI(
     auth=ApiReader(),
@@ -12,11 +14,14 @@ api = NinjaAPI(
     version="1",
     description=(
         "Code catalogue: CPT, HCPCS Level II, ICD-10-CM, ICD-10-PCS. Errors are JSON: {\"detail\": message}. "
-        "Code details are metered like the site's code pages; subscribers send `Authorization: Bearer TOKEN`."
+        "Code details, reference sections and tools are metered like the site's code pages (402 when no view "
+        "is left); subscribers send `Authorization: Bearer TOKEN`."
     ),
     urls_namespace="api",
 )
+api.add_router("/codes", reference_codes_router, tags=["reference sections"])
 api.add_router("/codes", codes_router, tags=["codes"])
+api.add_router("/reference", reference_router, tags=["reference tools"])
 
 
 @api.exception_handler(ValidationError)

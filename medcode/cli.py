@@ -2,6 +2,7 @@
 
     medcode load-data            load every bundled code set and reference file
     medcode import KIND FILE     import one file (cpt, hcpcs, icd10cm, icd10pcs, addon)
+    medcode update-data [NAME]   download and import newer CMS reference files (--list, --dry-run)
     medcode show CODE            print a code's page as text
     medcode serve [ADDR:PORT]    run the site (default 127.0.0.1:8000)
     medcode plan set EMAIL subscriber [--until YYYY-MM-DD] [--interval monthly|yearly]
@@ -15,7 +16,8 @@ Any other Django command works too (medcode migrate, medcode createsuperuser).
 import os
 import sys
 
-ALIASES = {"load-data": "load_data", "import": "import_file", "show": "show_code", "serve": "serve", "prune": "prune_meter"}
+ALIASES = {"load-data": "load_data", "import": "import_file", "show": "show_code", "serve": "serve", "prune": "prune_meter",
+           "update-data": "update_data"}
 
 
 def main(argv=None):

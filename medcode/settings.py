@@ -223,3 +223,47 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("MEDCODE_LOG_LEVEL", "WARNING")},
 }
+
+# --- Data updates: `medcode update-data` ----------------------------------
+# Where each CMS release is published: "url" is the file itself or the CMS page listing it;
+# on a page, "match" picks the links (one regex per page to follow) and the newest release
+# wins, by the named groups year, quarter, month, version, revision (medcode/reference/update.py).
+# "member" picks the table out of a zip holding more; "setting" and "release" go to the importer.
+# MEDCODE_UPDATE_URL_<NAME> (e.g. MEDCODE_UPDATE_URL_MUE_DME) moves a source, say to a mirror,
+# and MEDCODE_UPDATE_SHA256_<NAME> pins the checksum of the file it must serve.
+_NCCI = "https://www.cms.gov/medicare/coding-billing/national-correct-coding-initiative-ncci-edits"
+_PTP = r"medicare-ncci-(?P<year>20\d\d)q(?P<quarter>[1-4])-[a-z-]*{0}-v\d+r(?P<revision>\d+)-f(?P<part>\d)\.zip$"
+_MUE = r"medicare-ncci-(?P<year>20\d\d)-?q(?P<quarter>[1-4])-{0}-services-mue-table\.zip$"
+_RVU = [  # the index page links one page per release (rvu26c); that page links its zip
+    r"/pfs-relative-value-files/rvu(?P<year>\d\d)(?P<quarter>[a-d])(?P<revision>r?)(-\d+)?$",
+    r"/files/zip/rvu\d\d[a-d][^/]*\.zip$",
+]
+MEDCODE_UPDATE_SOURCES = {
+    "ptp-practitioner": {"kind": "ncci-ptp", "setting": "practitioner", "match": _PTP.format("ccipra"),
+                         "url": f"{_NCCI}/medicare-ncci-procedure-procedure-ptp-edits"},
+    "ptp-hospital": {"kind": "ncci-ptp", "setting": "hospital", "match": _PTP.format("ccioph"),
+                     "url": f"{_NCCI}/medicare-ncci-procedure-procedure-ptp-edits"},
+    "mue-practitioner": {"kind": "mue", "match": _MUE.format("practitioner"), "member": r"\.csv$",
+                         "url": f"{_NCCI}/medicare-ncci-medically-unlikely-edits"},
+    "mue-hospital": {"kind": "mue", "match": _MUE.format("[a-z-]*outpatient-hospital"), "member": r"\.csv$",
+                     "url": f"{_NCCI}/medicare-ncci-medically-unlikely-edits"},
+    "mue-dme": {"kind": "mue", "match": _MUE.format("dme-supplier"), "member": r"\.csv$",
+                "url": f"{_NCCI}/medicare-ncci-medically-unlikely-edits"},
+    # Add-on zip names carry no sortable release: the first Medicare zip on the page (newest first).
+    "addon": {"kind": "addon", "match": r"^(?!.*medicaid).*/files/zip/[^/]*\.zip$",
+              "member": r"^AOC_V20\d\dQ\d[^/]*MCR[^/]*\.txt$", "url": f"{_NCCI}/medicare-ncci-add-code-edits"},
+    "rvu": {"kind": "rvu", "match": _RVU, "member": r"^PPRRVU[^/]*nonQPP[^/]*\.csv$",
+            "url": "https://www.cms.gov/medicare/payment/fee-schedules/physician/pfs-relative-value-files"},
+    "gpci": {"kind": "gpci", "match": _RVU, "member": r"^GPCI20\d\d[^/]*\.csv$",
+             "url": "https://www.cms.gov/medicare/payment/fee-schedules/physician/pfs-relative-value-files"},
+    "coverage": {"kind": "coverage", "match": r"/current_article\.zip$",
+                 "url": "https://www.cms.gov/medicare-coverage-database/downloads/downloads.aspx"},
+}
+for _name, _source in MEDCODE_UPDATE_SOURCES.items():
+    _variable = _name.upper().replace("-", "_")
+    _source["url"] = os.environ.get(f"MEDCODE_UPDATE_URL_{_variable}", _source["url"])
+    if os.environ.get(f"MEDCODE_UPDATE_SHA256_{_variable}"):
+        _source["sha256"] = os.environ[f"MEDCODE_UPDATE_SHA256_{_variable}"]
+MEDCODE_UPDATE_TIMEOUT = int(os.environ.get("MEDCODE_UPDATE_TIMEOUT", "60"))  # seconds without data
+MEDCODE_UPDATE_MAX_BYTES = int(os.environ.get("MEDCODE_UPDATE_MAX_MB", "500")) * 1024 * 1024
+MEDCODE_IMPORT_MAX_BYTES = int(os.environ.get("MEDCODE_IMPORT_MAX_MB", "3000")) * 1024 * 1024  # unpacked zips

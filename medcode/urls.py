@@ -12,6 +12,7 @@ urlpatterns = [
     path("case2code/", code_views.coming_soon, {"feature": "Case2Code"}, name="case2code"),
     path("careers/", code_views.coming_soon, {"feature": "CareerCenter"}, name="careers"),
     path("accounts/", include("medcode.accounts.urls")),
+    path("", include("medcode.reference.urls")),
     path("", include("medcode.codes.urls")),
 ]
 

@@ -41,6 +41,16 @@ def page(subscriber_client):
     return get
 
 
+@pytest.fixture(autouse=True)
+def fresh_release_cache():
+    """Each test's transaction is rolled back, taking its imported releases with it: forget them."""
+    from medcode.reference.tables import forget_releases
+
+    forget_releases()
+    yield
+    forget_releases()
+
+
 @pytest.fixture
 def frozen_clock(monkeypatch):
     """Rate-limit windows stand still, so a test cannot straddle a window boundary."""

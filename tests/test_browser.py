@@ -204,3 +204,39 @@ def test_wrong_passwords_lock_the_log_in(tab, medcode_site):
     tab.get_by_label("Password").fill("a long passphrase 7")
     tab.get_by_role("button", name="Log in").click()
     assert tab.get_by_role("heading", name="Too many failed log-ins").is_visible()
+
+
+def test_subscriber_checks_a_claim_and_reads_the_reference_sections(tab, medcode_site):
+    fixtures = Path(__file__).parent / "fixtures" / "reference"
+    imported = medcode_site.run("import", "ncci-ptp", str(fixtures / "ccipra-v321r0-f1.txt"),
+                                str(fixtures / "ccipra-v321r0-f2.txt"))
+    assert "NCCI PTP edits, practitioner 2026Q2: 5 rows" in imported
+    email = "biller@example.com"
+    medcode_site.run("shell", "-c", "from django.utils import timezone; from medcode.accounts.models import User; "
+                     f"User.objects.create_user('{email}', 'a long passphrase 7', email_verified_at=timezone.now())")
+    medcode_site.run("plan", "set", email, "subscriber", "--until", "2099-12-31")
+    tab.goto(medcode_site + "/accounts/login/")
+    tab.get_by_label("Email").fill(email)
+    tab.get_by_label("Password").fill("a long passphrase 7")
+    tab.get_by_role("button", name="Log in").click()
+
+    # 99213: MUE and a fee for the locality picked from the section's own form.
+    tab.goto(medcode_site + "/cpt/99213/")
+    assert "MAI 3" in tab.locator("#mue").inner_text()
+    tab.locator("#rvu select[name=locality]").select_option("09102-04")
+    tab.locator("#rvu").get_by_role("button", name="Show").click()
+    tab.wait_for_url("**locality=09102-04**")
+    assert "$101.79" in tab.locator("#rvu table.payment").inner_text()  # Miami, non-facility
+
+    # The claim check flags the add-on without its primary and the PTP pair, and accepts the bypass.
+    tab.get_by_role("link", name="Claim check").click()
+    tab.get_by_label("Claim lines").fill("20700\n11042\n97597")
+    tab.get_by_label("Date of service").fill("2026-05-01")
+    tab.get_by_role("button", name="Check the claim").click()
+    findings = tab.locator("ul.findings").inner_text()
+    assert "20700 is an add-on code reported without an eligible primary code" in findings
+    assert "97597 is denied" in findings
+    tab.get_by_label("Claim lines").fill("11043\n20700\n11042\n97597-59")
+    tab.get_by_role("button", name="Check the claim").click()
+    assert "bypassed by modifier 59" in tab.locator("ul.findings").inner_text()
+    assert "Denied" not in tab.locator("ul.findings").inner_text()

@@ -123,12 +123,20 @@ def status(reader, now=None):
     return _decide(reader, None, now or timezone.now(), record=False)
 
 
+def run_tool(request, tool, reader=None):
+    """Let the reader behind request run a tool once (claim check, fee calculator): it uses one view."""
+    access = _decide(reader or reader_for(request), None, timezone.now(), record=True, tool=tool)
+    if access.recorded and access.reader.visitor_is_new:
+        request.session[VISITOR_SESSION_KEY] = access.reader.visitor
+    return access
+
+
 def open_page(reader, code, now=None):
     """Open a code page for reader: unlock it if a view is left, and count it."""
     return _decide(reader, code, now or timezone.now(), record=True)
 
 
-def _decide(reader, code, now, record):
+def _decide(reader, code, now, record, tool=""):
     if reader.plan == SUBSCRIBER:
         return Access(reader, True, None, None)
     today = timezone.localdate(now)
@@ -147,18 +155,19 @@ def _decide(reader, code, now, record):
             # A page unlocked as a guest in this session stays open after logging in.
             seen = owner | Q(visitor=reader.visitor, user__isnull=True) if reader.visitor else owner
             repeat = in_window.filter(seen, code=code).exists()
-        used = in_window.filter(owner).values("code").distinct().count()
+        mine = in_window.filter(owner)
+        used = mine.filter(code__isnull=False).values("code").distinct().count() + mine.filter(code__isnull=True).count()
         remaining = max(0, limit - used)
         if guest:
             remaining = min(remaining, _address_allowance(reader.address, today))
-        if code is None or repeat:
+        if (code is None and not tool) or repeat:
             return Access(reader, repeat, limit, remaining, next_start, repeat=repeat)
         if remaining <= 0:
             return Access(reader, False, limit, 0, next_start)
         if record:
             CodeView.objects.create(
                 user=None if guest else reader.user, visitor=reader.visitor,
-                address=reader.address if guest else "", code=code, window=start, viewed_at=now,
+                address=reader.address if guest else "", code=code, tool=tool, window=start, viewed_at=now,
             )
         return Access(reader, True, limit, remaining - 1, next_start, recorded=record)
 

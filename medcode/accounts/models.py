@@ -102,7 +102,8 @@ class Subscription(models.Model):
 
 
 class CodeView(models.Model):
-    """A code page unlocked for a reader in a metering window.
+    """A code page unlocked for a reader in a metering window, or one run of a tool
+    (claim line check, fee calculator), which uses a view from the same allowance.
 
     Guests are known only by a random id kept in their session and a keyed,
     day-salted hash of their network address: no raw address is stored.
@@ -111,7 +112,8 @@ class CodeView(models.Model):
     user = models.ForeignKey(User, null=True, blank=True, on_delete=models.CASCADE, related_name="code_views")
     visitor = models.CharField(max_length=32, blank=True)
     address = models.CharField(max_length=32, blank=True)
-    code = models.ForeignKey("codes.Code", on_delete=models.CASCADE, related_name="+")
+    code = models.ForeignKey("codes.Code", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    tool = models.CharField(max_length=24, blank=True, help_text="set for a tool run, which has no code")
     window = models.DateField(help_text="First day of the metering window.")
     viewed_at = models.DateTimeField(default=timezone.now)
 

@@ -103,7 +103,7 @@ def get_code(request: HttpRequest, response: HttpResponse, system: str, code: st
     access = metering.open_for_request(request, found, request.auth)
     # Group entries are not metered, but their notes show inside the locked sections of every code below them.
     locked = not access.unlocked if access is not None else request.auth.plan != metering.SUBSCRIBER
-    built = page.build(found, children_limit=0, locked=locked)
+    built = page.build(found, children_limit=0, locked=locked, contents=False)
     detail = {
         **summary(found),
         "description": built.description, "short_title": found.short_title, "is_addon": found.is_addon,

@@ -50,7 +50,7 @@ def refresh_statistics():
 
 def load_bundled(progress=lambda message: None, force=False):
     """Every bundled code set and reference file; a second run skips unchanged releases."""
-    from medcode.reference import addons
+    from medcode.reference import importers
 
     def load(system, path):
         # One ANALYZE at the end serves every file.
@@ -62,9 +62,7 @@ def load_bundled(progress=lambda message: None, force=False):
         ("HCPCS Level II", lambda: load(systems.HCPCS, hcpcs.bundled_file())),
         ("CPT starter set (medcode's own text)", lambda: cpt.load_starter(progress)),
     ]
-    aoc = addons.bundled_file()
-    if aoc:
-        steps.append(("NCCI add-on code edits", lambda: addons.load(aoc, progress=progress)))
+    steps += importers.bundled_steps(progress, force=force)
     started = time.monotonic()
     for number, (name, step) in enumerate(steps, start=1):
         progress(f"[{number}/{len(steps)}] {name}")

@@ -6,11 +6,15 @@ content that metering (accounts) unlocks per reader; a page built locked
 carries only the titles of its reference sections, never their content.
 """
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
 from medcode.codes import describe, lookup, systems
 from medcode.codes.models import Code, CodeNote, Release
+from medcode.reference import addons
+from medcode.reference import sections as reference
 
 NOTE_GROUPS = {
     "inclusion": [CodeNote.Kind.INCLUSION, CodeNote.Kind.INCLUDES],
@@ -20,23 +24,12 @@ NOTE_GROUPS = {
         CodeNote.Kind.NOTE, CodeNote.Kind.SEVENTH,
     ],
 }
-# Sections a later release of medcode fills from CMS reference files.
-PENDING_SECTIONS = [
-    ("modifiers", "Modifiers"),
-    ("ncci", "NCCI edits"),
-    ("mue", "Medically unlikely edits (MUE)"),
-    ("rvu", "RVUs and global days"),
-    ("crosswalks", "Crosswalks"),
-    ("coverage", "Medicare coverage"),
-]
-
-
 @dataclass
 class Section:
     key: str
     title: str
     template: str
-    context: dict = field(default_factory=dict)
+    context: dict | Callable = field(default_factory=dict)  # a callable runs only if the reader may see it
     public: bool = False  # descriptions are public; reference content is metered
 
     @property
@@ -67,7 +60,8 @@ class CodePage:
         return next((s.key for s in self.sections if s.locked), None)
 
 
-def build(code, *, on=None, children_limit=None, locked=False):
+def build(code, *, on=None, children_limit=None, locked=False, options=None, contents=True):
+    """contents=False: the sections' titles and lock state only (the API's code summary)."""
     ancestors = lookup.ancestors(code)
     child_qs = lookup.children(code)
     child_count = child_qs.count()
@@ -78,11 +72,14 @@ def build(code, *, on=None, children_limit=None, locked=False):
         systems.ICD10CM: _icd10cm_sections, systems.ICD10PCS: _icd10pcs_sections,
         systems.HCPCS: _procedure_sections, systems.CPT: _procedure_sections,
     }[code.system]
-    sections = [] if code.is_group else builder(code, ancestors, day)
+    sections = [] if code.is_group else builder(code, ancestors, day, options or reference.Options())
     if not code.is_group:
         sections.append(_history(code))
     if locked:
         sections = [s if s.public else Section(s.key, s.title, LOCKED_TEMPLATE) for s in sections]
+    for section in sections:
+        if callable(section.context):
+            section.context = section.context() if contents else {}
     first_release = Release.objects.filter(system=code.system).order_by("effective_date").first()
     return CodePage(code, ancestors, children, child_count, description, sections, first_release)
 
@@ -94,7 +91,27 @@ def _notes_by_owner(codes):
     return notes
 
 
-def _icd10cm_sections(code, ancestors, day):
+def _icd10cm_sections(code, ancestors, day, options):
+    notes = functools.cache(lambda: _icd10cm_notes(code, ancestors))
+    before, after = lookup.siblings(code)
+    return [
+        Section("billable", "Billable status", "codes/sections/billable.html", lambda: notes()["billable"]),
+        Section("inclusion", "Inclusion terms", "codes/sections/notes.html", lambda: {"levels": notes()["inclusion"]}),
+        Section("excludes", "Excludes notes", "codes/sections/notes.html", lambda: {
+            "levels": notes()["excludes"],
+            "explain": "Excludes1: never report together with this code. "
+                       "Excludes2: the condition is not part of this code, but both may be reported.",
+        }),
+        Section("instructions", "Instructional notes", "codes/sections/notes.html",
+                lambda: {"levels": notes()["instructions"]}),
+        Section("crosswalks", "Crosswalks: CPT/HCPCS codes whose Medicare articles list it",
+                "reference/sections/crosswalks.html", lambda: reference.crosswalk_section(code, day)),
+        Section("related", "Related codes", "codes/sections/related.html",
+                {"before": before, "after": after}, public=True),
+    ]
+
+
+def _icd10cm_notes(code, ancestors):
     chain = [*ancestors, code]
     notes = _notes_by_owner(chain)
     grouped = {}
@@ -106,26 +123,22 @@ def _icd10cm_sections(code, ancestors, day):
                 levels.append({"owner": owner, "own": owner.pk == code.pk, "notes": items})
         grouped[group] = levels
     seventh_owner = next((a for a in reversed(chain) if a.extra.get("seventh")), None)
-    sections = [
-        Section("billable", "Billable status", "codes/sections/billable.html", {
-            "seventh_owner": seventh_owner,
-            "seventh": (seventh_owner.extra["seventh"] if seventh_owner else {}),
-        }),
-        Section("inclusion", "Inclusion terms", "codes/sections/notes.html", {"levels": grouped["inclusion"]}),
-        Section("excludes", "Excludes notes", "codes/sections/notes.html", {
-            "levels": grouped["excludes"],
-            "explain": "Excludes1: never report together with this code. "
-                       "Excludes2: the condition is not part of this code, but both may be reported.",
-        }),
-        Section("instructions", "Instructional notes", "codes/sections/notes.html", {"levels": grouped["instructions"]}),
-    ]
+    grouped["billable"] = {
+        "seventh_owner": seventh_owner, "seventh": (seventh_owner.extra["seventh"] if seventh_owner else {}),
+    }
+    return grouped
+
+
+def _icd10pcs_sections(code, ancestors, day, options):
     before, after = lookup.siblings(code)
-    sections.append(Section("related", "Related codes", "codes/sections/related.html",
-                            {"before": before, "after": after}, public=True))
-    return sections
+    return [
+        Section("axes", "Code structure: the seven characters", "codes/sections/pcs_axes.html", lambda: _pcs_axes(code)),
+        Section("related", "Other codes in this table", "codes/sections/related.html",
+                {"before": before, "after": after}, public=True),
+    ]
 
 
-def _icd10pcs_sections(code, ancestors, day):
+def _pcs_axes(code):
     from medcode.codes.loaders.icd10pcs import definitions
 
     terms = definitions()
@@ -133,17 +146,34 @@ def _icd10pcs_sections(code, ancestors, day):
     for pos, title, char, label in code.extra.get("axes", []):
         term = terms.get((code.code[0], pos, label.lower()), {})
         axes.append({"pos": pos, "title": title, "char": char, "label": label, **term})
-    before, after = lookup.siblings(code)
-    return [
-        Section("axes", "Code structure: the seven characters", "codes/sections/pcs_axes.html", {"axes": axes}),
-        Section("related", "Other codes in this table", "codes/sections/related.html",
-                {"before": before, "after": after}, public=True),
+    return {"axes": axes}
+
+
+def _procedure_sections(code, ancestors, day, options):
+    sections = [
+        Section("addon", "Add-on code rules", "codes/sections/addon.html", lambda: _addon_rules(code, day)),
+    ]
+    if code.system == systems.HCPCS:
+        sections.append(Section("hcpcs", "Medicare billing data (HCPCS file)", "codes/sections/hcpcs.html", {
+            "extra": code.extra, "coverage": describe.COVERAGE.get(code.extra.get("coverage", ""), ""),
+        }))
+    return sections + [
+        Section("modifiers", "Modifiers", "reference/sections/modifiers.html",
+                lambda: reference.modifiers_section(code, day)),
+        Section("ncci", "NCCI procedure-to-procedure edits", "reference/sections/ncci.html",
+                lambda: reference.ncci_section(code, day, options)),
+        Section("mue", "Medically unlikely edits (MUE)", "reference/sections/mue.html",
+                lambda: reference.mue_section(code, day)),
+        Section("rvu", "RVUs, global period and payment", "reference/sections/rvu.html",
+                lambda: reference.rvu_section(code, day, options)),
+        Section("crosswalks", "Crosswalks: ICD-10-CM codes that support medical necessity",
+                "reference/sections/crosswalks.html", lambda: reference.crosswalk_section(code, day)),
+        Section("coverage", "Medicare coverage", "reference/sections/coverage.html",
+                lambda: reference.coverage_section(code, day)),
     ]
 
 
-def _procedure_sections(code, ancestors, day):
-    from medcode.reference import addons
-
+def _addon_rules(code, day):
     primaries = addons.primaries_of(code.code, on=day) if code.is_addon else []
     addon_codes = addons.addons_for(code.code, on=day)
     mentioned = {e.primary_code for e in primaries} | {e.addon_code for e in addon_codes}
@@ -151,21 +181,12 @@ def _procedure_sections(code, ancestors, day):
         (c.system, c.code): c
         for c in Code.objects.filter(system__in=[systems.CPT, systems.HCPCS], code__in=mentioned)
     }
-    sections = [
-        Section("addon", "Add-on code rules", "codes/sections/addon.html", {
-            "primaries": _by_type(primaries, "primary_code", known),
-            "addons": _by_type(addon_codes, "addon_code", known),
-            "release": addons.latest_release(),
-            "day": day,
-        }),
-    ]
-    if code.system == systems.HCPCS:
-        sections.append(Section("hcpcs", "Medicare billing data (HCPCS file)", "codes/sections/hcpcs.html", {
-            "extra": code.extra, "coverage": describe.COVERAGE.get(code.extra.get("coverage", ""), ""),
-        }))
-    for key, title in PENDING_SECTIONS:
-        sections.append(Section(key, title, "codes/sections/pending.html", {"what": title}))
-    return sections
+    return {
+        "primaries": _by_type(primaries, "primary_code", known),
+        "addons": _by_type(addon_codes, "addon_code", known),
+        "release": addons.release_on(day),
+        "day": day,
+    }
 
 
 def _by_type(edits, attribute, known):

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 from medcode.accounts import metering
 from medcode.codes import lookup, page, systems
 from medcode.codes.models import Code, Release
+from medcode.reference import sections as reference_sections
 
 CHILDREN_PER_PAGE = 200
 
@@ -64,7 +65,8 @@ def code_page(request, system, code):
         return redirect(f"{canonical}?{query}" if query else canonical, permanent=True)
     day = _service_date(request)
     access = metering.open_for_request(request, found)
-    built = page.build(found, on=day, children_limit=0, locked=access is not None and not access.unlocked)
+    built = page.build(found, on=day, children_limit=0, locked=access is not None and not access.unlocked,
+                       options=reference_sections.Options.from_query(request.GET))
     children = None  # most codes are leaves: no second count query for them
     if built.child_count:
         children = Paginator(lookup.children(found), CHILDREN_PER_PAGE).get_page(request.GET.get("page"))

@@ -119,6 +119,34 @@ def load_starter(progress=lambda message: None):
     progress(f"  CPT starter set: {len(texts)} summaries, {len(ranges())} outline ranges")
 
 
+def add_listed_codes(codes, *, source, progress=lambda message: None):
+    """Give a page to every CPT code a CMS file lists, even without a licensed descriptor file.
+
+    The page carries the CMS facts (RVUs, MUE, edits) and medcode's outline; its
+    descriptor appears once a licensee imports the AMA file.
+    """
+    pattern = systems.SYSTEMS[systems.CPT]
+    existing = set(Code.objects.filter(system=systems.CPT).values_list("code", flat=True))
+    outline = {c.code: c for c in Code.objects.filter(system=systems.CPT, kind=Code.Kind.RANGE)}
+    created = []
+    for code in sorted(set(codes) - existing):
+        if not pattern.matches(code):
+            continue
+        home = range_of(code)
+        parent = outline.get(home["code"]) if home else None
+        created.append(Code(
+            system=systems.CPT, code=code, kind=Code.Kind.CODE, billable=True,
+            parent=parent.code if parent else "",
+            path=(f"{parent.path}|{parent.code}" if parent.path else parent.code) if parent else "",
+            depth=parent.depth + 1 if parent else 0, extra={"listed_in": source},
+        ))
+    if created:
+        Code.objects.bulk_create(created, batch_size=2000)
+        _renumber()
+        progress(f"  {len(created):,} CPT codes listed in {source} got pages (descriptor: licensed file)")
+    return len(created)
+
+
 def _renumber():
     codes = list(Code.objects.filter(system=systems.CPT).only("id", "code", "seq"))
     codes.sort(key=lambda c: sort_key(c.code))

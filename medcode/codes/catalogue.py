@@ -65,7 +65,8 @@ def load_bundled(progress=lambda message: None, force=False):
     steps += importers.bundled_steps(progress, force=force)
     started = time.monotonic()
     for number, (name, step) in enumerate(steps, start=1):
-        progress(f"[{number}/{len(steps)}] {name}")
+        done = round(20 * (number - 1) / len(steps))
+        progress(f"[{'#' * done}{'.' * (20 - done)}] {number}/{len(steps)} {name}")
         step()
     refresh_statistics()
     progress(f"done in {time.monotonic() - started:.1f}s")

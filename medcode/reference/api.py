@@ -11,7 +11,7 @@ from ninja.errors import HttpError
 from medcode.accounts import metering
 from medcode.codes import systems
 from medcode.codes.api import AccessOut, Error, _code
-from medcode.reference import changes, claims, fees, modifiers, ncci, payment, sections, views
+from medcode.reference import changes, claims, fees, modifiers, ncci, payment, sections
 from medcode.reference.models import DataRelease
 
 codes_router = Router()  # mounted under /api/codes
@@ -289,7 +289,7 @@ def release_changes(request: HttpRequest, response: HttpResponse, kind: str, old
     except changes.CannotCompare as exc:
         raise HttpError(400, str(exc)) from None
     # Counts are public; the values are reference content, metered like the code's page (or subscribers').
-    listed, access = views.may_list_changes(request, result.code, request.auth)
+    listed, access = changes.may_list(request, result.code, request.auth)
     patch_cache_control(response, private=True, no_cache=True)
     patch_vary_headers(response, ["Cookie", "Authorization"])
     lists = {"added": result.added, "removed": result.removed, "changed": result.changed} if listed else \

@@ -12,6 +12,8 @@ from operator import or_
 from django.core.cache import cache
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 
+from medcode.accounts import metering
+from medcode.codes import lookup, systems
 from medcode.reference.models import AddonEdit, DataRelease, FeeScheduleRow, Locality, MueEdit, PtpEdit
 
 Kind = DataRelease.Kind
@@ -33,7 +35,9 @@ SPECS = {
     Kind.ADDON: Spec(AddonEdit, ("addon_code", "primary_code", "edit_type", "effective_date"), ("deletion_date",),
                      ("addon_code", "primary_code"), ("deletion_date",)),
     Kind.RVU: Spec(FeeScheduleRow, ("code", "modifier"),
-                   ("status", "work", "pe_nonfacility", "pe_facility", "mp", "global_days"), ("code",)),
+                   ("status", "work", "pe_nonfacility", "pe_facility", "mp", "global_days", "pctc",
+                    "multiple_procedure", "bilateral", "assistant", "co_surgeons", "team_surgery",
+                    "conversion_factor"), ("code",)),
     Kind.GPCI: Spec(Locality, ("mac", "number"), ("work_gpci", "pe_gpci", "mp_gpci"), ()),
 }
 SPECS[Kind.PTP_HOSPITAL] = SPECS[Kind.PTP_PRACTITIONER]
@@ -118,3 +122,16 @@ def _describe(row, spec, changed=False):
 
 def _plain(value):
     return None if value is None else str(value)
+
+
+def may_list(request, code, reader=None):
+    """(may the reader see the changed values, the metering access): the counts are public, the values
+    are reference content: one code's, like its page (metered); every code's, for subscribers."""
+    reader = reader or metering.reader_for(request)
+    if reader.plan == metering.SUBSCRIBER:
+        return True, None
+    found = lookup.find(code, None) if code else None
+    if found is None or found.system not in {systems.CPT, systems.HCPCS}:
+        return False, None
+    access = metering.open_for_request(request, found, reader)
+    return access.unlocked, access

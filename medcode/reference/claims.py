@@ -10,7 +10,7 @@ from datetime import date
 
 from medcode.codes import systems
 from medcode.codes.models import Code
-from medcode.reference import fees, ncci, tables
+from medcode.reference import fees, modifiers, ncci, tables
 from medcode.reference.models import (
     EVALUATION_AND_MANAGEMENT, AddonEdit, DataRelease, FeeScheduleRow, MueEdit, PtpEdit,
 )
@@ -84,7 +84,7 @@ def parse_lines(text):
         for token in tokens:
             counted = token[:1] == "X" and token[1:].isdigit()
             value = token[1:] if counted else token
-            if counted or (value.isdigit() and len(value) <= 4 and units is None and value not in _known_modifiers()):
+            if counted or (value.isdigit() and len(value) <= 4 and units is None and value not in modifiers.guide()):
                 if units is not None:
                     raise ClaimError(f"line {number}: two unit counts ({units} and {value}).")
                 units = int(value)
@@ -96,12 +96,6 @@ def parse_lines(text):
     if len(lines) > MAX_LINES:
         raise ClaimError(f"A claim check takes at most {MAX_LINES} lines; this one has {len(lines)}.")
     return lines
-
-
-def _known_modifiers():
-    from medcode.reference import modifiers
-
-    return modifiers.guide()
 
 
 def parse_code_list(text, *, limit=20):

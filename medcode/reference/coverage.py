@@ -155,7 +155,7 @@ def documents(article_ids):
 
 
 def articles_listing(code, lists):
-    """{article id: {list: [groups]}} of the articles whose code lists name code."""
+    """The ids of the articles whose given code lists name code; None when no code lists are loaded."""
     _, codes = releases()
     if codes is None:
         return None

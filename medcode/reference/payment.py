@@ -43,14 +43,14 @@ class Quote:
         return self.amount is not None
 
 
-def quote(code, *, day=None, locality=None, facility=False, modifiers=(), found=None):
+def quote(code, *, day=None, locality=None, facility=False, modifiers=(), fee_rows=None):
     """The allowed amount for one line (before deductible and coinsurance).
 
-    found: the (release, rows) of fees.rows_for, when the caller has read them already.
+    fee_rows: the (release, rows) of fees.rows_for, when the caller has read them already.
     """
     modifiers = [m.upper() for m in modifiers if m]
     result = Quote(code=code, modifiers=modifiers, facility=facility, locality=locality)
-    release, rows = found or fees.rows_for(code, day)
+    release, rows = fee_rows or fees.rows_for(code, day)
     result.release = release
     if release is None:
         result.problems.append("The Physician Fee Schedule relative value file is not loaded.")

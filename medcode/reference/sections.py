@@ -99,11 +99,11 @@ def rvu_section(code, day, options):
     if row is None:
         return context
     context["words"] = fees.words(row)
-    found = (release, rows)
+    fee_rows = (release, rows)
     context["quotes"] = [
         {"setting": name,
-         "national": payment.quote(code.code, day=day, facility=facility, found=found),
-         "local": locality and payment.quote(code.code, day=day, facility=facility, locality=locality, found=found)}
+         "national": payment.quote(code.code, day=day, facility=facility, fee_rows=fee_rows),
+         "local": locality and payment.quote(code.code, day=day, facility=facility, locality=locality, fee_rows=fee_rows)}
         for name, facility in (("Non-facility (office)", False), ("Facility (hospital, ASC)", True))
     ]
     return context

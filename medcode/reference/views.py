@@ -4,7 +4,6 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
 from medcode.accounts import metering
-from medcode.codes import lookup, systems
 from medcode.reference import changes, claims, coverage, modifiers, payment
 from medcode.reference.forms import ClaimCheckForm, FeeForm
 from medcode.reference.models import DataRelease
@@ -95,22 +94,9 @@ def release_changes(request):
             comparison = changes.compare(old, new, code=code)
         except changes.CannotCompare as exc:
             error = str(exc)
-    listed, access = may_list_changes(request, code) if comparison else (False, None)
+    listed, access = changes.may_list(request, code) if comparison else (False, None)
     kinds = [(k, DataRelease.Kind(k).label) for k in changes.COMPARABLE]
     return _private(render(request, "reference/changes.html", {
         "kinds": kinds, "kind": kind, "releases": releases, "old": old, "new": new, "code": code,
         "comparison": comparison, "error": error, "listed": listed, "access": access,
     }))
-
-
-def may_list_changes(request, code, reader=None):
-    """(may the reader see the changed values, the metering access): the counts are public, the values
-    are reference content: one code's, like its page (metered); every code's, for subscribers."""
-    reader = reader or metering.reader_for(request)
-    if reader.plan == metering.SUBSCRIBER:
-        return True, None
-    found = lookup.find(code, None) if code else None
-    if found is None or found.system not in {systems.CPT, systems.HCPCS}:
-        return False, None
-    access = metering.open_for_request(request, found, reader)
-    return access.unlocked, access

@@ -1,3 +1,5 @@
+from functools import lru_cache
+
 from django.db import models
 from django.urls import reverse
 
@@ -109,9 +111,8 @@ class Code(models.Model):
         return self.title or self.medium_title or self.short_title or self.extra.get("label", "")
 
     def get_absolute_url(self):
-        return reverse(
-            "codes:code", kwargs={"system": systems.SYSTEMS[self.system].slug, "code": self.display_code}
-        )
+        # A code page links hundreds of codes (primaries, edits, children): one reverse() per code set.
+        return f"{_system_url(self.system)}{self.display_code}/"
 
 
 GROUP_KINDS = {
@@ -160,3 +161,8 @@ class CodeChange(models.Model):
 
     class Meta:
         ordering = ["owner", "release__effective_date"]
+
+
+@lru_cache(maxsize=None)
+def _system_url(system):
+    return reverse("codes:system", kwargs={"system": systems.SYSTEMS[system].slug})

@@ -69,7 +69,9 @@ def code_page(request, system, code):
                        options=reference_sections.Options.from_query(request.GET))
     children = None  # most codes are leaves: no second count query for them
     if built.child_count:
-        children = Paginator(lookup.children(found), CHILDREN_PER_PAGE).get_page(request.GET.get("page"))
+        paginator = Paginator(lookup.children(found), CHILDREN_PER_PAGE)
+        paginator.count = built.child_count  # page.build counted them already
+        children = paginator.get_page(request.GET.get("page"))
     response = render(request, "codes/code.html", {
         "page": built, "code": found, "children": children, "service_date": day, "access": access,
     })

@@ -112,10 +112,7 @@ def open_for_request(request, code, reader=None):
     """Open code for the reader behind request (page or API); None for group entries, which are not metered."""
     if code.is_group:
         return None
-    access = open_page(reader or reader_for(request), code)
-    if access.recorded and access.reader.visitor_is_new:
-        request.session[VISITOR_SESSION_KEY] = access.reader.visitor  # the new guest keeps what it unlocked
-    return access
+    return _remember_visitor(request, open_page(reader or reader_for(request), code))
 
 
 def status(reader, now=None):
@@ -125,9 +122,12 @@ def status(reader, now=None):
 
 def run_tool(request, tool, reader=None):
     """Let the reader behind request run a tool once (claim check, fee calculator): it uses one view."""
-    access = _decide(reader or reader_for(request), None, timezone.now(), record=True, tool=tool)
+    return _remember_visitor(request, _decide(reader or reader_for(request), None, timezone.now(), record=True, tool=tool))
+
+
+def _remember_visitor(request, access):
     if access.recorded and access.reader.visitor_is_new:
-        request.session[VISITOR_SESSION_KEY] = access.reader.visitor
+        request.session[VISITOR_SESSION_KEY] = access.reader.visitor  # the new guest keeps what it unlocked
     return access
 
 

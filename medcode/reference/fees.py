@@ -121,9 +121,7 @@ def parse_rvu(paths, *, release=None):
 
 def _rvu_rows(rows, source):
     started, seen = False, set()
-    for number, cells in rows:
-        if not started and not tables.CODE.fullmatch(cells[0]):
-            continue  # the rest of CMS's five-line header
+    for number, cells in tables.data_rows(rows):  # after the rest of CMS's five-line header
         started = True
         if len(cells) < RVU_COLUMNS:
             raise ImportFailed(f"{len(cells)} columns, expected at least {RVU_COLUMNS}", source=source, line=number)

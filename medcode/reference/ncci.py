@@ -58,11 +58,7 @@ def parse_ptp(paths, *, setting=None, release=None):
 
 def _ptp_rows(headed):
     for source, rows in headed:
-        started = False
-        for number, cells in rows:
-            if not started and not tables.CODE.fullmatch(cells[0]):
-                continue  # the rest of CMS's multi-line header ("*=no data", "1=allowed" …)
-            started = True
+        for number, cells in tables.data_rows(rows):  # after the header's "*=no data", "1=allowed" … lines
             yield _ptp_row(cells, source, number)
 
 

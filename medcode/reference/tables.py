@@ -22,7 +22,7 @@ from django.core.signals import request_started
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
-from medcode.codes.loaders.base import ImportFailed, read_bytes
+from medcode.codes.loaders.base import ImportFailed, parse_yyyymmdd, read_bytes
 from medcode.reference.models import DataRelease
 
 CODE = re.compile(r"[0-9A-Z]{5}")
@@ -156,14 +156,21 @@ def julian(value, *, source, line):
 
 
 def yyyymmdd(value, *, source, line, what="date"):
-    if not value or value == "*":
+    """NCCI writes "*" for no date; a date must be exactly 8 digits (the code sets' parser allows more)."""
+    if value == "*":
         return None
-    try:
-        if not re.fullmatch(r"\d{8}", value):
-            raise ValueError
-        return date(int(value[:4]), int(value[4:6]), int(value[6:8]))
-    except ValueError:
-        raise ImportFailed(f"{what} {value!r} is not a YYYYMMDD date", source=source, line=line) from None
+    if value and not re.fullmatch(r"\d{8}", value):
+        raise ImportFailed(f"{what} {value!r} is not a YYYYMMDD date", source=source, line=line)
+    return parse_yyyymmdd(value, source=source, line=line, what=what)
+
+
+def data_rows(rows):
+    """The rows from the first that starts with a code: CMS headers run over several lines."""
+    started = False
+    for number, cells in rows:
+        started = started or bool(CODE.fullmatch(cells[0]))
+        if started:
+            yield number, cells
 
 
 def mmddyyyy(value, *, source, line, what="date"):

@@ -3,6 +3,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# semantic: Case2Code's meaning search (PyTorch, ~2 GB); EXTRAS=test,postgres leaves it out.
+EXTRAS ?= test,postgres,semantic
 
 .PHONY: install serve test bench clean
 
@@ -11,7 +13,7 @@ install: $(STAMP)
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,postgres]'
+	$(BIN)/pip install --quiet -e '.[$(EXTRAS)]'
 	touch $(STAMP)
 
 serve: install
@@ -25,6 +27,9 @@ test: install
 bench: install
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/reference.py
+	$(BIN)/python bench/search_quality.py
+	$(BIN)/python bench/search_quality.py --mode lexical
+	$(BIN)/python bench/search_speed.py
 
 clean:
 	rm -rf $(VENV) var

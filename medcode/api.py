@@ -7,6 +7,7 @@ from medcode.accounts.api_auth import ApiReader, RateLimited
 from medcode.codes.api import router as codes_router
 from medcode.reference.api import codes_router as reference_codes_router
 from medcode.reference.api import router as reference_router
+from medcode.search.api import router as search_router
 
 api = NinjaAPI(
     auth=ApiReader(),
@@ -22,6 +23,7 @@ api = NinjaAPI(
 api.add_router("/codes", reference_codes_router, tags=["reference sections"])
 api.add_router("/codes", codes_router, tags=["codes"])
 api.add_router("/reference", reference_router, tags=["reference tools"])
+api.add_router("/search", search_router, tags=["search"])
 
 
 @api.exception_handler(ValidationError)

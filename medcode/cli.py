@@ -3,6 +3,8 @@
     medcode load-data            load every bundled code set and reference file
     medcode import KIND FILE     import one file (cpt, hcpcs, icd10cm, icd10pcs, addon)
     medcode update-data [NAME]   download and import newer CMS reference files (--list, --dry-run)
+    medcode search WORDS|CODE    search like Case2Code (--system, --billable, --limit)
+    medcode build-search-index   rebuild the search index (load-data does it after loading)
     medcode show CODE            print a code's page as text
     medcode serve [ADDR:PORT]    run the site (default 127.0.0.1:8000)
     medcode plan set EMAIL subscriber [--until YYYY-MM-DD] [--interval monthly|yearly]
@@ -17,7 +19,7 @@ import os
 import sys
 
 ALIASES = {"load-data": "load_data", "import": "import_file", "show": "show_code", "serve": "serve", "prune": "prune_meter",
-           "update-data": "update_data"}
+           "update-data": "update_data", "search": "search_codes", "build-search-index": "build_search_index"}
 
 
 def main(argv=None):

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "medcode.accounts",
     "medcode.codes",
     "medcode.reference",
+    "medcode.search",
 ]
 AUTH_USER_MODEL = "accounts.User"
 
@@ -125,6 +126,9 @@ WHITENOISE_USE_FINDERS = True
 MEDCODE_CODE_DATA_DIR = Path(
     os.environ.get("MEDCODE_CODE_DATA_DIR", BASE_DIR / "medcode" / "codes" / "data")
 )
+MEDCODE_SEARCH_DIR = Path(os.environ.get("MEDCODE_SEARCH_DIR", VAR_DIR / "search"))
+# Semantic search (the optional `semantic` extra): "auto" builds vectors when it is installed.
+MEDCODE_SEMANTIC = os.environ.get("MEDCODE_SEMANTIC", "auto")
 MEDCODE_REFERENCE_DATA_DIR = Path(
     os.environ.get("MEDCODE_REFERENCE_DATA_DIR", BASE_DIR / "medcode" / "reference" / "data")
 )

@@ -9,7 +9,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("casepilot/", code_views.coming_soon, {"feature": "CasePilot"}, name="casepilot"),
     path("caseconsultant/", code_views.coming_soon, {"feature": "CaseConsultant"}, name="caseconsultant"),
-    path("case2code/", code_views.coming_soon, {"feature": "Case2Code"}, name="case2code"),
+    path("case2code/", include("medcode.search.urls")),
     path("careers/", code_views.coming_soon, {"feature": "CareerCenter"}, name="careers"),
     path("accounts/", include("medcode.accounts.urls")),
     path("", include("medcode.reference.urls")),

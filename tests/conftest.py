@@ -6,9 +6,14 @@ from django.utils import timezone
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """The test database holds the real bundled data, loaded once per run."""
+    """The test database holds the real bundled data, loaded once per run, with the word
+    search index. Sentence embeddings of the whole catalogue take minutes: tests that need
+    them build them for a few hundred codes (test_search_semantic)."""
+    from django.conf import settings
+
     from medcode.codes.catalogue import load_bundled
 
+    settings.MEDCODE_SEMANTIC = "off"
     with django_db_blocker.unblock():
         load_bundled()
 

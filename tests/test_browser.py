@@ -56,6 +56,8 @@ def medcode_site(tmp_path_factory):
         # per-address guest ceiling (tested in test_locking) must not limit them.
         "MEDCODE_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "MEDCODE_EMAIL_FILE_PATH": str(home / "mail"), "MEDCODE_GUEST_ADDRESS_DAILY_LIMIT": "1000",
+        # Search runs on words here: embedding the whole catalogue takes minutes (test_search_semantic).
+        "MEDCODE_SEMANTIC": "off",
     }
     medcode = shutil.which("medcode", path=str(Path(sys.executable).parent)) or "medcode"
     subprocess.run([medcode, "migrate", "--noinput", "-v0"], env=env, check=True)
@@ -240,3 +242,34 @@ def test_subscriber_checks_a_claim_and_reads_the_reference_sections(tab, medcode
     tab.get_by_role("button", name="Check the claim").click()
     assert "bypassed by modifier 59" in tab.locator("ul.findings").inner_text()
     assert "Denied" not in tab.locator("ul.findings").inner_text()
+
+
+def test_search_box_suggests_and_the_keyboard_picks(tab, medcode_site):
+    tab.goto(medcode_site + "/cpt/20700/")
+    box = tab.get_by_role("combobox", name="Code or words")
+    box.press_sequentially("broken hi", delay=40)
+    options = tab.get_by_role("option")
+    options.first.wait_for()
+    assert any(text.startswith("S72.") for text in options.all_inner_texts()), options.all_inner_texts()
+    box.press("ArrowDown")
+    box.press("ArrowDown")
+    chosen = tab.locator('[role="option"][aria-selected="true"]')
+    code = chosen.locator(".code").inner_text()
+    assert box.get_attribute("aria-activedescendant") == chosen.get_attribute("id")
+    box.press("Enter")
+    tab.wait_for_url(f"**/{code}/")
+    assert tab.locator("h1").inner_text() == code
+
+
+def test_search_page_lists_ranked_codes_with_filters(tab, medcode_site):
+    tab.goto(medcode_site + "/case2code/")
+    tab.get_by_label("Code or words", exact=True).last.fill("type 2 diabetes w/o complications")
+    tab.get_by_label("Code set").select_option("icd-10-cm")
+    tab.get_by_label("Billable codes only").check()
+    tab.get_by_role("button", name="Search").last.click()
+    tab.wait_for_url("**/case2code/?*")
+    results = tab.locator("ol.results > li")
+    assert "E11.9" in results.first.inner_text()
+    assert "Matched:" in results.first.inner_text()
+    results.get_by_role("link", name="E11.9").first.click()
+    tab.wait_for_url("**/icd-10-cm/E11.9/")

@@ -51,6 +51,7 @@ def refresh_statistics():
 def load_bundled(progress=lambda message: None, force=False):
     """Every bundled code set and reference file; a second run skips unchanged releases."""
     from medcode.reference import importers
+    from medcode.search import engine as search_engine
 
     def load(system, path):
         # One ANALYZE at the end serves every file.
@@ -63,6 +64,7 @@ def load_bundled(progress=lambda message: None, force=False):
         ("CPT starter set (medcode's own text)", lambda: cpt.load_starter(progress)),
     ]
     steps += importers.bundled_steps(progress, force=force)
+    steps += search_engine.bundled_steps(progress, force=force)
     started = time.monotonic()
     for number, (name, step) in enumerate(steps, start=1):
         done = round(20 * (number - 1) / len(steps))

@@ -1,7 +1,8 @@
 """CPT: medcode's own starter text, and a licensee's AMA descriptor files.
 
 medcode never ships AMA descriptors. It ships plain-language summaries it
-wrote itself (data/cpt_summaries.json) and a code-number outline of the CPT
+wrote itself (data/cpt_summaries.json, and data/cpt_summaries_common.json for
+about 700 commonly billed codes) and a code-number outline of the CPT
 sections (data/cpt_ranges.json); a licensee imports the official short,
 medium or long descriptor file (tab-separated: code, descriptor).
 """
@@ -23,6 +24,7 @@ DESCRIPTOR_KINDS = {"long": "title", "medium": "medium_title", "short": "short_t
 # AMA data file names: LONGULT.txt (long), MEDU.txt (medium), SHORTU.txt (short).
 _KIND_BY_NAME = (("LONG", "long"), ("MED", "medium"), ("SHORT", "short"))
 _YEAR = re.compile(r"(20\d\d)")
+SUMMARY_FILES = ("cpt_summaries_common.json", "cpt_summaries.json")
 
 
 def _data(name):
@@ -64,7 +66,7 @@ def range_of(code):
 
 
 def summaries():
-    return {entry["code"]: entry for entry in _data("cpt_summaries.json")}
+    return {entry["code"]: entry for name in SUMMARY_FILES for entry in _data(name)}
 
 
 def _range_records():

@@ -6,6 +6,7 @@ from medcode.codes import systems
 from medcode.codes.catalogue import import_file
 from medcode.codes.loaders.base import ImportFailed
 from medcode.reference import importers
+from medcode.search import engine as search_engine
 
 KINDS = {"cpt": systems.CPT, "hcpcs": systems.HCPCS, "icd10cm": systems.ICD10CM, "icd10pcs": systems.ICD10PCS}
 
@@ -38,6 +39,7 @@ class Command(BaseCommand):
                 release = importers.import_file(kind, files, release=release_version, setting=setting,
                                                 force=force, progress=progress)
                 self.stdout.write(self.style.SUCCESS(f"{release}: {release.rows:,} rows"))
+                search_engine.refresh(progress)  # RVU and MUE files can add CPT codes
                 return
             if len(files) != 1:
                 raise CommandError(f"{kind} takes one file")
@@ -52,3 +54,4 @@ class Command(BaseCommand):
             raise CommandError(f"{exc}\nNothing was changed.") from exc
         if result:
             self.stdout.write(self.style.SUCCESS(result.describe()))
+        search_engine.refresh(progress)

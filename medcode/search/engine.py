@@ -1,0 +1,263 @@
+"""Case2Code: one entry point for every kind of query, and the index it reads.
+
+A code, prefix or range is looked up in the catalogue. Words go to the lexical
+backend and, when installed, the semantic index; the two rankings are fused with
+reciprocal rank fusion, and a specific query prefers billable codes over headings.
+"""
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+
+from medcode.codes import systems
+from medcode.codes.models import Code
+from medcode.search import lexical, semantic
+from medcode.search.documents import DATA, DOCUMENTS_VERSION, build_documents, build_index_entries
+from medcode.search.models import IndexEntry, IndexState, SearchDocument
+from medcode.search.query import all_words, parse
+
+# Fusion constants, set with bench/search_quality.py on bench/queries (recall@5 moved less
+# than 0.01 across K 5..60 and weights 0.5..2, so these are not fitted to single queries).
+RRF_K = 10
+LEXICAL_WEIGHT, INDEX_WEIGHT, SEMANTIC_WEIGHT = 1.0, 2.0, 1.0
+EVERY_WORD_BONUS = 0.03  # holding every word the user said beats a better rank on some of them
+BILLABLE_BONUS = 0.03
+CANDIDATES = 100
+EXCLUSIVE = [frozenset({"left", "right", "bilateral"}), frozenset({"initial", "subsequent", "sequela"})]
+AGREEMENT_BONUS = 0.06
+# Codes are digits and capitals: a prefix followed by this sorts after every code starting
+# with it, in byte order and in PostgreSQL's locale collations alike (unlike "~").
+_AFTER = "ZZZZZZZZ"
+
+
+@dataclass
+class Hit:
+    code: Code
+    score: float
+    matched: list = field(default_factory=list)
+    path: list = field(default_factory=list)  # ancestor Codes, root first
+    via: str = "words"  # "code", "words", "meaning" or "words+meaning"
+
+
+@dataclass
+class Results:
+    query: object
+    hits: list
+    mode: str  # "code", "lexical" or "hybrid"
+    notice: str = ""
+    corrections: dict = field(default_factory=dict)
+    took_ms: float = 0.0
+
+
+def search(text, system=None, billable=False, include_deleted=False, chapter=None, limit=20, semantic_search=True):
+    started = time.perf_counter()
+    query = parse(text)
+    filters = {"system": system, "billable": billable, "include_deleted": include_deleted, "chapter": chapter}
+    results = None
+    if query.kind in ("code", "range"):
+        hits = _code_hits(query, filters, limit)
+        if hits:
+            results = Results(query, hits, "code")
+        else:
+            query = query.as_words()
+    if results is None:
+        results = _word_results(query, filters, limit, semantic_search)
+    _decorate(results.hits, results.query)
+    results.took_ms = (time.perf_counter() - started) * 1000
+    return results
+
+
+def suggest(text, system=None, limit=8):
+    """Fast completions while typing: codes by prefix, or words with the last one as a prefix."""
+    query = parse(text)
+    filters = {"system": system}
+    if query.kind in ("code", "range"):
+        hits = _code_hits(query, filters, limit)
+        if hits:
+            return hits
+        query = query.as_words()
+    if not query.groups:
+        return []
+    # The last word is still being typed: it matches as a prefix. No spelling fixes, no meaning half.
+    return _word_results(query, filters, limit, semantic_search=False, typing=not text.endswith(" ")).hits
+
+
+def _prior(code, query):
+    return 1.0 if code is not None and code.billable and query.specific else 0.0
+
+
+def _code_hits(query, filters, limit):
+    keys = [filters["system"]] if filters.get("system") else (
+        systems.candidate_systems(query.code) or list(systems.ORDER))
+    base = Code.objects.filter(system__in=keys)
+    if filters.get("billable"):
+        base = base.filter(billable=True)
+    if not filters.get("include_deleted"):
+        base = base.exclude(status=Code.Status.DELETED)
+    if filters.get("chapter"):
+        chapter = filters["chapter"]
+        base = base.filter(Q(path=chapter) | Q(path__startswith=f"{chapter}|") | Q(path__contains=f"|{chapter}|"))
+    if query.kind == "range":
+        # Ranges are written with their last code; anything filed under it belongs in too.
+        found = _by_code(base.filter(code__gte=query.code, code__lte=query.range_end + _AFTER), keys, limit)
+        return [Hit(code, 1.0, via="code") for code in found if "-" not in code.code]
+    exact = sorted(base.filter(code=query.code), key=lambda c: keys.index(c.system) if c.system in keys else 9)
+    under = _by_code(base.filter(code__gt=query.code, code__lte=query.code + _AFTER), keys, limit)
+    return [Hit(code, 1.0, via="code") for code in (exact + under)[:limit]]
+
+
+def _by_code(queryset, keys, limit):
+    """Codes in code order, set by set (one index range scan each, no sort of thousands)."""
+    found = []
+    for key in keys:
+        found += list(queryset.filter(system=key).order_by("code")[: limit - len(found)])
+        if len(found) >= limit:
+            break
+    return found
+
+
+def _word_results(query, filters, limit, semantic_search, typing=False):
+    groups, corrections = (query.groups, {}) if typing else lexical.with_corrections(query.groups)
+    lexical_found = lexical.match(groups, filters, limit=CANDIDATES, prefix_last=typing)
+    index_found = lexical.match_index(groups, filters, prefix_last=typing)
+    notice = ""
+    meaning = []
+    if semantic_search and query.groups:
+        notice = semantic.unavailable_reason() or ""
+        if not notice:
+            meaning = _semantic_candidates(query, filters)
+    mode = "hybrid" if meaning or (semantic_search and not notice and query.groups) else "lexical"
+    scores, via = {}, {}
+    for rank, (code_id, _, every_word) in enumerate(lexical_found):
+        scores[code_id] = LEXICAL_WEIGHT / (RRF_K + rank) + (EVERY_WORD_BONUS if every_word else 0)
+        via[code_id] = "words"
+    for rank, code_id in enumerate(index_found):
+        scores[code_id] = scores.get(code_id, 0) + INDEX_WEIGHT / (RRF_K + rank)
+        via.setdefault(code_id, "index")
+    for rank, code_id in enumerate(meaning):
+        scores[code_id] = scores.get(code_id, 0) + SEMANTIC_WEIGHT / (RRF_K + rank)
+        via[code_id] = "words+meaning" if code_id in via else "meaning"
+    shortlist = sorted(scores, key=scores.get, reverse=True)[: max(limit * 3, 30)]
+    codes = Code.objects.in_bulk(shortlist)
+    if filters.get("billable"):  # index entries may end at a category
+        codes = {pk: code for pk, code in codes.items() if code.billable}
+    said = set(all_words(groups))
+    for code_id in shortlist:
+        if code_id in codes:
+            scores[code_id] += BILLABLE_BONUS * _prior(codes[code_id], query)
+            scores[code_id] += _agreement(said, codes[code_id].title)
+    ranked = sorted((i for i in shortlist if i in codes), key=lambda i: -scores[i])[:limit]
+    hits = [Hit(codes[i], round(scores[i], 5), via=via[i]) for i in ranked]
+    return Results(query, hits, mode, notice, corrections)
+
+
+def _agreement(said, title):
+    """Reward a code saying the side or encounter the query says; punish one saying another.
+    Words and meaning both rank "left" and "right" codes alike; a coder never would."""
+    words = set(lexical.WORD.findall(title.lower()))
+    score = 0.0
+    for axis in EXCLUSIVE:
+        asked, has = axis & said, axis & words
+        if asked and has:
+            score += AGREEMENT_BONUS if asked & has else -AGREEMENT_BONUS
+    return score
+
+
+def _semantic_candidates(query, filters):
+    found = semantic.search(query.meaning, filters.get("system"), limit=CANDIDATES * 2)
+    if not found:
+        return []
+    ids = [code_id for code_id, _ in found]
+    allowed = SearchDocument.objects.filter(code_id__in=ids)
+    if filters.get("billable"):
+        allowed = allowed.filter(billable=True)
+    if not filters.get("include_deleted"):
+        allowed = allowed.filter(active=True)
+    if filters.get("chapter"):
+        allowed = allowed.filter(ancestors__contains=f"|{filters['chapter']}|")
+    keep = set(allowed.values_list("code_id", flat=True))
+    return [code_id for code_id in ids if code_id in keep][:CANDIDATES]
+
+
+def _decorate(hits, query):
+    """Each hit's hierarchy path and the words of the query it holds."""
+    wanted = {}
+    for hit in hits:
+        for ancestor in hit.code.ancestor_codes:
+            wanted.setdefault(hit.code.system, set()).add(ancestor)
+    titles = {}
+    for key, codes in wanted.items():
+        for code in Code.objects.filter(system=key, code__in=codes).only("system", "code", "title", "kind"):
+            titles[(key, code.code)] = code
+    texts = dict(SearchDocument.objects.filter(code_id__in=[h.code.pk for h in hits])
+                 .values_list("code_id", "title")) if query.kind == "words" else {}
+    for hit in hits:
+        hit.path = [titles[(hit.code.system, a)] for a in hit.code.ancestor_codes if (hit.code.system, a) in titles]
+        if query.kind == "words":
+            hit.matched = _matched_words(query, texts.get(hit.code.pk, "") + " " + hit.code.title)
+
+
+def _matched_words(query, text):
+    present = set(lexical.WORD.findall(text.lower()))
+    stems = {word[:5] for word in present}
+    return [word for word in query.words if word in present or (len(word) > 4 and word[:5] in stems)]
+
+
+def build_index(progress=lambda message: None, with_semantic=None):
+    """(Re)build every document, the full-text index, the vocabulary and, if installed, the vectors."""
+    started = time.monotonic()
+    with transaction.atomic():
+        SearchDocument.objects.all().delete()
+        IndexEntry.objects.all().delete()
+        documents = list(build_documents())
+        SearchDocument.objects.bulk_create(documents, batch_size=2000)
+        IndexEntry.objects.bulk_create(build_index_entries(), batch_size=5000)
+        lexical.rebuild_index()
+        IndexState.objects.all().delete()
+        IndexState.objects.create(catalogue=catalogue_state(), documents=len(documents))
+    progress(f"  indexed {len(documents):,} codes for word search in {time.monotonic() - started:.1f}s")
+    if with_semantic is None:
+        with_semantic = settings.MEDCODE_SEMANTIC != "off" and semantic.installed()
+    if with_semantic:
+        started = time.monotonic()
+        texts = semantic.build(documents, progress)
+        progress(f"  encoded {texts:,} texts for meaning search in {time.monotonic() - started:.1f}s")
+    return len(documents)
+
+
+def catalogue_state():
+    """Changes whenever a code set or a code-listing reference file is loaded, or the files the
+    documents are made of (index, synonyms, medcode's CPT text) or the way they are made change."""
+    from medcode.codes.loaders import cpt
+    from medcode.codes.models import Release
+    from medcode.reference.models import DataRelease
+
+    latest = [Release.objects.order_by("-loaded_at").values_list("loaded_at", flat=True).first(),
+              DataRelease.every.order_by("-pk").values_list("pk", flat=True).first()]
+    sources = hashlib.sha256(str(DOCUMENTS_VERSION).encode())
+    for path in sorted(DATA.iterdir()) + [Path(settings.MEDCODE_CODE_DATA_DIR) / n for n in cpt.SUMMARY_FILES]:
+        sources.update(path.read_bytes())
+    return f"{Code.objects.count()}:{latest[0]}:{latest[1]}:{sources.hexdigest()[:16]}"[:128]
+
+
+def is_current():
+    state = IndexState.objects.first()
+    return state is not None and state.catalogue == catalogue_state()
+
+
+def refresh(progress=lambda message: None, force=False):
+    """Rebuild the index when the catalogue changed since it was built (or when forced)."""
+    if force or not is_current():
+        build_index(progress)
+    else:
+        progress("  search index is current")
+
+
+def bundled_steps(progress, force=False):
+    """The step load-data runs after loading the data files."""
+    return [("Case2Code search index", lambda: refresh(progress, force=force))]

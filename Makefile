@@ -29,6 +29,7 @@ bench: install
 	$(BIN)/python bench/reference.py
 	$(BIN)/python bench/search_quality.py
 	$(BIN)/python bench/search_quality.py --mode lexical
+	$(BIN)/python bench/search_quality.py bench/queries/heldout.tsv
 	$(BIN)/python bench/search_speed.py
 
 clean:

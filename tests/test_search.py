@@ -49,6 +49,11 @@ def test_abbreviations_are_spelt_out_and_lay_words_kept():
     assert "ed" in parse("fall, first ED visit").meaning.split()
 
 
+def test_accented_words_are_read_as_the_index_spells_them():
+    assert parse("Ménière's disease").words == ["meniere", "disease"]
+    assert "H81.0" in [h.code.display_code[:5] for h in engine.search("Ménière's disease", system="icd10cm").hits[:5]]
+
+
 def test_hostile_text_is_cleaned_not_rejected():
     text = "\u202e\x00fracture\u200b\tof   hip" + "x" * (MAX_CHARS * 2)
     cleaned = clean(text)
@@ -189,7 +194,7 @@ def test_suggestions_complete_codes_and_words(client):
 def test_api_search_answers_with_ranked_codes(client):
     body = client.get("/api/search", {"q": "heart attack", "system": "icd-10-cm", "limit": 5}).json()
     assert body["read_as"] == "words" and body["mode"] == "lexical" and body["semantic"] is False
-    assert "not" in body["notice"]
+    assert "lexical only" in body["notice"]
     first = body["results"][0]
     assert {"code", "title", "billable", "badge", "path", "matched", "url"} <= set(first)
     assert "I21.9" in [r["code"] for r in body["results"]]

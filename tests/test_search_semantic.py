@@ -20,6 +20,7 @@ CATEGORIES = ["I20", "I21", "I25", "K35", "K37", "J18", "M10", "R51", "E11"]
 @pytest.fixture
 def small_semantic_index(settings, tmp_path):
     settings.MEDCODE_SEARCH_DIR = tmp_path
+    settings.MEDCODE_SEMANTIC = "auto"  # the session's catalogue was loaded with it off
     wanted = Q()
     for category in CATEGORIES:
         wanted |= Q(code__code__startswith=category)
@@ -63,3 +64,9 @@ def test_without_the_extra_search_falls_back_to_words(small_semantic_index, monk
     results = engine.search("heart attack", system="icd10cm")
     assert results.mode == "lexical"
     assert "pip install 'medcode[semantic]'" in results.notice
+
+
+def test_switched_off_search_ignores_an_existing_meaning_index(small_semantic_index, settings):
+    settings.MEDCODE_SEMANTIC = "off"
+    results = engine.search("heart attack", system="icd10cm")
+    assert results.mode == "lexical" and "MEDCODE_SEMANTIC=off" in results.notice

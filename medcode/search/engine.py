@@ -19,7 +19,7 @@ from medcode.codes.models import Code
 from medcode.search import lexical, semantic
 from medcode.search.documents import DATA, DOCUMENTS_VERSION, build_documents, build_index_entries
 from medcode.search.models import IndexEntry, IndexState, SearchDocument
-from medcode.search.query import all_words, parse
+from medcode.search.query import all_words, fold, parse
 
 # Fusion constants, set with bench/search_quality.py on bench/queries (recall@5 moved less
 # than 0.01 across K 5..60 and weights 0.5..2, so these are not fitted to single queries).
@@ -159,7 +159,7 @@ def _word_results(query, filters, limit, semantic_search, typing=False):
 def _agreement(said, title):
     """Reward a code saying the side or encounter the query says; punish one saying another.
     Words and meaning both rank "left" and "right" codes alike; a coder never would."""
-    words = set(lexical.WORD.findall(title.lower()))
+    words = set(lexical.WORD.findall(fold(title)))
     score = 0.0
     for axis in EXCLUSIVE:
         asked, has = axis & said, axis & words
@@ -203,7 +203,7 @@ def _decorate(hits, query):
 
 
 def _matched_words(query, text):
-    present = set(lexical.WORD.findall(text.lower()))
+    present = set(lexical.WORD.findall(fold(text)))
     stems = {word[:5] for word in present}
     return [word for word in query.words if word in present or (len(word) > 4 and word[:5] in stems)]
 
@@ -231,18 +231,16 @@ def build_index(progress=lambda message: None, with_semantic=None):
 
 
 def catalogue_state():
-    """Changes whenever a code set or a code-listing reference file is loaded, or the files the
-    documents are made of (index, synonyms, medcode's CPT text) or the way they are made change."""
+    """Changes whenever codes are added (a code set, or an RVU or MUE file listing new CPT codes)
+    or revised (a code set release), or the files the documents are made of change."""
     from medcode.codes.loaders import cpt
     from medcode.codes.models import Release
-    from medcode.reference.models import DataRelease
 
-    latest = [Release.objects.order_by("-loaded_at").values_list("loaded_at", flat=True).first(),
-              DataRelease.every.order_by("-pk").values_list("pk", flat=True).first()]
+    latest = Release.objects.order_by("-loaded_at").values_list("loaded_at", flat=True).first()
     sources = hashlib.sha256(str(DOCUMENTS_VERSION).encode())
     for path in sorted(DATA.iterdir()) + [Path(settings.MEDCODE_CODE_DATA_DIR) / n for n in cpt.SUMMARY_FILES]:
         sources.update(path.read_bytes())
-    return f"{Code.objects.count()}:{latest[0]}:{latest[1]}:{sources.hexdigest()[:16]}"[:128]
+    return f"{Code.objects.count()}:{latest}:{sources.hexdigest()[:16]}"[:128]
 
 
 def is_current():

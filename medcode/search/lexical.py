@@ -14,6 +14,7 @@ from functools import cache
 from django.db import connection
 
 from medcode.search.models import SearchWord
+from medcode.search.query import fold
 
 FTS_TABLE = "search_fts"
 DOCUMENTS = "search_searchdocument"
@@ -41,13 +42,11 @@ def rebuild_index():
             cursor.execute(f"INSERT INTO {ENTRY_FTS_TABLE}({ENTRY_FTS_TABLE}) VALUES ('rebuild')")
     counts = Counter()
     for title, terms in _texts():
-        counts.update(set(WORD.findall(f"{title} {terms}".lower())))
+        counts.update(set(WORD.findall(fold(f"{title} {terms}"))))
     SearchWord.objects.all().delete()
-    SearchWord.objects.bulk_create(
-        (SearchWord(word=word[:64], documents=n) for word, n in counts.items() if not word.isdigit()),
-        batch_size=5000,
-    )
-    vocabulary.cache_clear()
+    # Numbers are kept: "2" is in tens of thousands of documents and must count as common.
+    SearchWord.objects.bulk_create((SearchWord(word=word[:64], documents=n) for word, n in counts.items()),
+                                   batch_size=5000)
 
 
 def _texts():
@@ -57,9 +56,16 @@ def _texts():
             yield from rows
 
 
-@cache
 def vocabulary():
-    """{word: number of documents holding it}."""
+    """{word: number of documents holding it}, reread when any process rebuilt the index."""
+    from medcode.search.models import IndexState
+
+    return _vocabulary(IndexState.objects.values_list("built_at", flat=True).first())
+
+
+@cache
+def _vocabulary(built_at):
+    _vocabulary.cache_clear()  # one build's words at a time
     return dict(SearchWord.objects.values_list("word", "documents"))
 
 
@@ -123,8 +129,9 @@ def match(groups, filters, limit=100, prefix_last=False):
         # Any-word matching over words like "right" or "approach" ranks a third of the index;
         # the rarer words decide the ranking anyway.
         attempts.append((_rare(groups), " OR "))
+    typed = groups[-1] if prefix_last else None
     for attempt, joiner in attempts:
-        expression = _expression(attempt, joiner, prefix_last)
+        expression = _expression(attempt, joiner, typed)
         for code_id, score in _run(expression, filters, limit):
             if code_id not in seen:
                 seen.add(code_id)
@@ -143,7 +150,7 @@ def match_index(groups, filters, limit=30, prefix_last=False):
     # only for a chapter filter: the join doubles the cost of a common word.
     chapter = filters.get("chapter")
     join = f" JOIN {DOCUMENTS} d ON d.code_id = e.code_id" if chapter else ""
-    where, params = (" AND d.ancestors LIKE %s", [f"%|{chapter}|%"]) if chapter else ("", [])
+    where, params = (" AND d.ancestors LIKE %s ESCAPE '\\'", [_like(chapter)]) if chapter else ("", [])
     if connection.vendor == "postgresql":
         sql = (
             f"SELECT e.code_id, e.default_id, e.text || ' > ' || e.qualifier, ts_rank_cd(e.vector, q, 2) AS score "
@@ -160,7 +167,7 @@ def match_index(groups, filters, limit=30, prefix_last=False):
     with connection.cursor() as cursor:
         # The entries are fewer and shorter than the documents: common words may join the match.
         wanted = groups if len(groups) <= 4 else _rare(groups, ENTRY_COMMON_WORD_DOCUMENTS)
-        cursor.execute(sql, [_expression(wanted, " OR ", prefix_last and wanted[-1] is groups[-1]), *params])
+        cursor.execute(sql, [_expression(wanted, " OR ", groups[-1] if prefix_last else None), *params])
         rows = cursor.fetchall()
     stems = [[[_stem(w) for w in alternative] for alternative in group] for group in groups]
     ranked = sorted(rows, key=lambda row: _entry_rank(row[2], row[3], stems))
@@ -177,7 +184,7 @@ def match_index(groups, filters, limit=30, prefix_last=False):
 def _entry_rank(text, score, stems):
     """Most of the query's groups held; then fewest required words the query did not ask for
     (nonessential modifiers in parentheses do not count); then the shallowest entry."""
-    text = text.lower()
+    text = fold(text)
     present = {_stem(word) for word in WORD.findall(text)}
     covered = sum(any(all(s in present for s in alternative) for alternative in group) for group in stems)
     asked = {s for group in stems for alternative in group for s in alternative}
@@ -195,11 +202,12 @@ def _stem(word):
     return word[:5]
 
 
-def _expression(groups, joiner, prefix_last):
+def _expression(groups, joiner, typed=None):
+    """The backend's query text; `typed` is the group the user is still typing (a prefix)."""
     postgres = connection.vendor == "postgresql"
     parts = []
-    for number, group in enumerate(groups):
-        last = prefix_last and number == len(groups) - 1
+    for group in groups:
+        last = group is typed
         alternatives = []
         for alternative in group:
             words = [_term(w, postgres, last and i == len(alternative) - 1) for i, w in enumerate(alternative)]
@@ -227,12 +235,17 @@ def _where(filters):
     if not filters.get("include_deleted"):
         clauses.append("d.active")
     if filters.get("chapter"):
-        clauses.append("d.ancestors LIKE %s")
-        params.append(f"%|{filters['chapter']}|%")
+        clauses.append("d.ancestors LIKE %s ESCAPE '\\'")
+        params.append(_like(filters["chapter"]))
     if filters.get("ids") is not None:
         clauses.append(f"d.code_id IN ({', '.join(['%s'] * len(filters['ids']))})")
         params.extend(filters["ids"])
     return "".join(f" AND {c}" for c in clauses), params
+
+
+def _like(chapter):
+    escaped = chapter.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%|{escaped}|%"
 
 
 def _run(expression, filters, limit):

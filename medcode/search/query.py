@@ -48,10 +48,18 @@ class Query:
         return len(self.groups) >= 2
 
 
+def fold(text):
+    """Lower case without accents: how the full-text indexes store words."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text.lower()) if unicodedata.category(ch) != "Mn")
+
+
 def clean(raw):
-    """NFKC, no control characters, one space between words, at most MAX_CHARS."""
-    text = unicodedata.normalize("NFKC", raw or "")[:MAX_CHARS]
-    text = "".join(ch if unicodedata.category(ch)[0] not in "CZ" else " " for ch in text)
+    """No accents (Ménière → Meniere, as the index stores it), no control characters, one space
+    between words, at most MAX_CHARS."""
+    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", raw or "")[:MAX_CHARS])
+    text = "".join(
+        " " if unicodedata.category(ch)[0] in "CZ" else ch for ch in text if unicodedata.category(ch) != "Mn"
+    )
     return " ".join(text.split())
 
 

@@ -34,6 +34,8 @@ def installed():
 
 def unavailable_reason():
     """None when semantic search can run; otherwise why not, in words for the API."""
+    if settings.MEDCODE_SEMANTIC == "off":
+        return "semantic search is switched off (MEDCODE_SEMANTIC=off); results are lexical only"
     if not installed():
         return "semantic search is not installed (pip install 'medcode[semantic]'); results are lexical only"
     if not SemanticIndex.objects.exists():
@@ -101,12 +103,16 @@ def build(documents, progress=None):
         offsets[key] = [position, position + count]
         position += count
     (folder / f"{token}.json").write_text(json.dumps({"offsets": offsets, "model": MODEL_NAME}))
-    old = list(SemanticIndex.objects.values_list("file", flat=True))
+    previous = SemanticIndex.objects.values_list("file", flat=True).first()
     SemanticIndex.objects.all().delete()
     SemanticIndex.objects.create(file=token, model=MODEL_NAME, documents=len(documents), texts=len(text_rows))
-    for stale in old:
-        for path in folder.glob(f"{stale}*"):
-            path.unlink(missing_ok=True)
+    # The previous generation stays one build longer: a request may have just read its token.
+    keep = {token, previous}
+    for path in folder.glob("*.json"):
+        stale = path.name.split("-")[0].removesuffix(".json")
+        if stale not in keep:
+            for old in folder.glob(f"{stale}*"):
+                old.unlink(missing_ok=True)
     return len(text_rows)
 
 
@@ -145,17 +151,19 @@ def _index():
     token = SemanticIndex.objects.values_list("file", flat=True).first()
     if token is None:
         return None
-    if token not in _loaded:
+    loaded = _loaded.get(token)
+    if loaded is None:
         folder = directory()
         meta = json.loads((folder / f"{token}.json").read_text())
-        _loaded.clear()
-        _loaded[token] = LoadedIndex(
+        loaded = LoadedIndex(
             vectors=np.load(folder / f"{token}-vectors.npy", mmap_mode="r"),
             rows=np.load(folder / f"{token}-rows.npy", mmap_mode="r"),
             ids=np.load(folder / f"{token}-ids.npy", mmap_mode="r"),
             offsets=meta["offsets"],
         )
-    return _loaded[token]
+        _loaded.clear()  # other threads hold their own reference to the index they use
+        _loaded[token] = loaded
+    return loaded
 
 
 def search(text, system=None, limit=100):

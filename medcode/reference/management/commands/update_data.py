@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from medcode.reference import update
+from medcode.search import engine as search_engine
 
 
 class Command(BaseCommand):
@@ -31,5 +32,7 @@ class Command(BaseCommand):
             self.stdout.write(styles.get(outcome.status, str)(f"{outcome.name}: {outcome.status}: {outcome.detail}"))
             if outcome.status == "failed":
                 failed.append(outcome.name)
+        if not dry_run:
+            search_engine.refresh(self.stdout.write)  # RVU and MUE files can add CPT codes
         if failed:
             raise CommandError(f"{len(failed)} of {len(sources)} sources failed: {', '.join(failed)}")

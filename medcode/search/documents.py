@@ -16,10 +16,11 @@ from pathlib import Path
 
 from medcode.codes import systems
 from medcode.codes.models import Code, CodeNote
+from medcode.search.query import fold
 
 DATA = Path(__file__).resolve().parent / "data"
 QUALIFIER = " >> "  # separates a table entry's site or drug from its column, in index paths
-DOCUMENTS_VERSION = 3  # bump when documents are built differently: load-data then rebuilds the index
+DOCUMENTS_VERSION = 4  # bump when documents are built differently: load-data then rebuilds the index
 ICD10CM_INDEX = DATA / "icd10cm_index_2025_flat_derived.csv.gz"
 ICD10PCS_INDEX = DATA / "icd10pcs_index_2025.xml.gz"
 ICD10CM_NEOPLASMS = DATA / "icd10cm_neoplasm_2025.xml.gz"
@@ -201,7 +202,8 @@ def build_index_entries():
             continue
         for path in dict.fromkeys(paths):
             text, _, qualifier = path.partition(QUALIFIER)
-            yield IndexEntry(code_id=codes[code], default_id=first_billable.get(code), text=text, qualifier=qualifier)
+            yield IndexEntry(code_id=codes[code], default_id=first_billable.get(code), text=fold(text),
+                             qualifier=fold(qualifier))
 
 
 def build_documents(queryset=None):
@@ -246,8 +248,10 @@ def build_documents(queryset=None):
             leaf=(code.system, code.code) not in parents,
             active=not code.is_deleted,
             ancestors="|" + "|".join(ancestors) + "|" if ancestors else "",
-            title=title,
-            terms=" · ".join(dict.fromkeys(t for t in terms if t and t != title)),
+            # Folded (no accents, lower case): PostgreSQL's english configuration keeps accents,
+            # and "Ménière" must be found by "meniere" on both databases.
+            title=fold(title),
+            terms=fold(" · ".join(dict.fromkeys(t for t in terms if t and t != title))),
         )
 
 

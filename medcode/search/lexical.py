@@ -164,11 +164,17 @@ def match_index(groups, filters, limit=30, prefix_last=False):
             f"JOIN {ENTRIES} e ON e.id = f.rowid{join} "
             f"WHERE {ENTRY_FTS_TABLE} MATCH %s{where} ORDER BY score DESC, f.rowid LIMIT 200"
         )
+    typed = groups[-1] if prefix_last else None
+    # Entries holding every word first: PostgreSQL's ranking has no word rarity, so an any-word
+    # match alone can fill its 200 rows with "disease" entries and miss "Meniere's disease".
+    wanted = groups if len(groups) <= 4 else _rare(groups, ENTRY_COMMON_WORD_DOCUMENTS)
     with connection.cursor() as cursor:
-        # The entries are fewer and shorter than the documents: common words may join the match.
-        wanted = groups if len(groups) <= 4 else _rare(groups, ENTRY_COMMON_WORD_DOCUMENTS)
-        cursor.execute(sql, [_expression(wanted, " OR ", groups[-1] if prefix_last else None), *params])
+        cursor.execute(sql, [_expression(groups, " AND ", typed), *params])
         rows = cursor.fetchall()
+        if len(rows) < 200 and len(groups) > 1:
+            cursor.execute(sql, [_expression(wanted, " OR ", typed), *params])
+            seen = {row[:3] for row in rows}
+            rows += [row for row in cursor.fetchall() if row[:3] not in seen]
     stems = [[[_stem(w) for w in alternative] for alternative in group] for group in groups]
     ranked = sorted(rows, key=lambda row: _entry_rank(row[2], row[3], stems))
     found = []

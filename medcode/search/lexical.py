@@ -243,9 +243,6 @@ def _where(filters):
     if filters.get("chapter"):
         clauses.append("d.ancestors LIKE %s ESCAPE '\\'")
         params.append(_like(filters["chapter"]))
-    if filters.get("ids") is not None:
-        clauses.append(f"d.code_id IN ({', '.join(['%s'] * len(filters['ids']))})")
-        params.extend(filters["ids"])
     return "".join(f" AND {c}" for c in clauses), params
 
 

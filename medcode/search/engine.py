@@ -16,7 +16,7 @@ from django.db.models import Q
 
 from medcode.codes import systems
 from medcode.codes.models import Code
-from medcode.search import lexical, semantic
+from medcode.search import lexical, pcs, semantic
 from medcode.search.documents import DATA, DOCUMENTS_VERSION, build_documents, build_index_entries
 from medcode.search.models import IndexEntry, IndexState, SearchDocument
 from medcode.search.query import all_words, fold, parse
@@ -24,12 +24,14 @@ from medcode.search.query import all_words, fold, parse
 # Fusion constants, set with bench/search_quality.py on bench/queries (recall@5 moved less
 # than 0.01 across K 5..60 and weights 0.5..2, so these are not fitted to single queries).
 RRF_K = 10
-LEXICAL_WEIGHT, INDEX_WEIGHT, SEMANTIC_WEIGHT = 1.0, 2.0, 1.0
+LEXICAL_WEIGHT, INDEX_WEIGHT, SEMANTIC_WEIGHT, PCS_WEIGHT = 1.0, 2.0, 1.0, 1.0
 EVERY_WORD_BONUS = 0.03  # holding every word the user said beats a better rank on some of them
 BILLABLE_BONUS = 0.03
 CANDIDATES = 100
 EXCLUSIVE = [frozenset({"left", "right", "bilateral"}), frozenset({"initial", "subsequent", "sequela"})]
 AGREEMENT_BONUS = 0.06
+# The words PCS approaches are told apart by ("Via Natural or Artificial Opening Endoscopic").
+APPROACH_WORDS = frozenset("open percutaneous endoscopic natural external".split())
 # Codes are digits and capitals: a prefix followed by this sorts after every code starting
 # with it, in byte order and in PostgreSQL's locale collations alike (unlike "~").
 _AFTER = "ZZZZZZZZ"
@@ -125,6 +127,7 @@ def _word_results(query, filters, limit, semantic_search, typing=False):
     groups, corrections = (query.groups, {}) if typing else lexical.with_corrections(query.groups)
     lexical_found = lexical.match(groups, filters, limit=CANDIDATES, prefix_last=typing)
     index_found = lexical.match_index(groups, filters, prefix_last=typing)
+    built_found = [] if typing else pcs.match(groups, filters)
     notice = ""
     meaning = []
     if semantic_search and query.groups:
@@ -139,6 +142,9 @@ def _word_results(query, filters, limit, semantic_search, typing=False):
     for rank, code_id in enumerate(index_found):
         scores[code_id] = scores.get(code_id, 0) + INDEX_WEIGHT / (RRF_K + rank)
         via.setdefault(code_id, "index")
+    for rank, code_id in enumerate(built_found):
+        scores[code_id] = scores.get(code_id, 0) + PCS_WEIGHT / (RRF_K + rank)
+        via.setdefault(code_id, "index")
     for rank, code_id in enumerate(meaning):
         scores[code_id] = scores.get(code_id, 0) + SEMANTIC_WEIGHT / (RRF_K + rank)
         via[code_id] = "words+meaning" if code_id in via else "meaning"
@@ -147,25 +153,36 @@ def _word_results(query, filters, limit, semantic_search, typing=False):
     if filters.get("billable"):  # index entries may end at a category
         codes = {pk: code for pk, code in codes.items() if code.billable}
     said = set(all_words(groups))
+    approaches = {frozenset(alt) & APPROACH_WORDS for group in groups for alt in group} - {frozenset()}
     for code_id in shortlist:
         if code_id in codes:
             scores[code_id] += BILLABLE_BONUS * _prior(codes[code_id], query)
-            scores[code_id] += _agreement(said, codes[code_id].title)
+            scores[code_id] += _agreement(said, approaches, codes[code_id])
     ranked = sorted((i for i in shortlist if i in codes), key=lambda i: -scores[i])[:limit]
     hits = [Hit(codes[i], round(scores[i], 5), via=via[i]) for i in ranked]
     return Results(query, hits, mode, notice, corrections)
 
 
-def _agreement(said, title):
-    """Reward a code saying the side or encounter the query says; punish one saying another.
-    Words and meaning both rank "left" and "right" codes alike; a coder never would."""
-    words = set(lexical.WORD.findall(fold(title)))
+def _agreement(said, approaches, code):
+    """Reward a code saying the side, encounter or PCS approach the query says; punish one saying
+    another. Words and meaning both rank "left" and "right" codes alike; a coder never would."""
+    words = set(lexical.WORD.findall(fold(code.title)))
     score = 0.0
     for axis in EXCLUSIVE:
         asked, has = axis & said, axis & words
         if asked and has:
             score += AGREEMENT_BONUS if asked & has else -AGREEMENT_BONUS
+    approach = _approach(code)
+    if approach and approaches:
+        score += AGREEMENT_BONUS if approach in approaches else -AGREEMENT_BONUS
     return score
+
+
+def _approach(code):
+    for _, axis, _, label in code.extra.get("axes", ()) if code.system == systems.ICD10PCS else ():
+        if axis == "Approach":
+            return frozenset(lexical.WORD.findall(fold(label))) & APPROACH_WORDS
+    return None
 
 
 def _semantic_candidates(query, filters):

@@ -14,7 +14,7 @@ from functools import cache
 from django.db import connection
 
 from medcode.search.models import SearchWord
-from medcode.search.query import fold
+from medcode.search.query import fold, synonyms
 
 FTS_TABLE = "search_fts"
 DOCUMENTS = "search_searchdocument"
@@ -107,15 +107,16 @@ def correct(word):
 
 
 def with_corrections(groups):
-    """Groups where each unknown single word also tries its correction: (groups, {typo: fix})."""
+    """Groups where each unknown single word also tries its correction, and what the synonyms
+    say the correction means ("colonscopy" → colonoscopy, its approach): (groups, {typo: fix})."""
     fixed, corrections = [], {}
     for group in groups:
         extra = []
         for alternative in group:
             if len(alternative) == 1 and (fix := correct(alternative[0])):
                 corrections[alternative[0]] = fix
-                extra.append((fix,))
-        fixed.append(group + extra)
+                extra += [(fix,)] + synonyms().get((fix,), [])
+        fixed.append(list(dict.fromkeys(group + extra)))
     return fixed, corrections
 
 
@@ -175,7 +176,7 @@ def match_index(groups, filters, limit=30, prefix_last=False):
             cursor.execute(sql, [_expression(wanted, " OR ", typed), *params])
             seen = {row[:3] for row in rows}
             rows += [row for row in cursor.fetchall() if row[:3] not in seen]
-    stems = [[[_stem(w) for w in alternative] for alternative in group] for group in groups]
+    stems = [[[stem(w) for w in alternative] for alternative in group] for group in groups]
     ranked = sorted(rows, key=lambda row: _entry_rank(row[2], row[3], stems))
     found = []
     for code_id, default_id, _, _ in ranked:
@@ -191,17 +192,17 @@ def _entry_rank(text, score, stems):
     """Most of the query's groups held; then fewest required words the query did not ask for
     (nonessential modifiers in parentheses do not count); then the shallowest entry."""
     text = fold(text)
-    present = {_stem(word) for word in WORD.findall(text)}
+    present = {stem(word) for word in WORD.findall(text)}
     covered = sum(any(all(s in present for s in alternative) for alternative in group) for group in stems)
     asked = {s for group in stems for alternative in group for s in alternative}
     required = WORD.findall(_PARENTHESISED.sub(" ", text))
-    extra = sum(1 for word in required if _stem(word) not in asked and word not in _FILLER)
+    extra = sum(1 for word in required if stem(word) not in asked and word not in _FILLER)
     if "witho" in asked and "with" in present:
         covered -= 1  # the query rules out what a "with …" entry requires
     return (-covered, extra, text.count(">"), -score)
 
 
-def _stem(word):
+def stem(word):
     """Enough of a word to match its variants (gout/gouty, diabetes/diabetic), not with/without."""
     if len(word) <= 6 and word.endswith(("y", "s")):
         word = word[:-1]

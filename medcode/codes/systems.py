@@ -12,6 +12,11 @@ HCPCS = "hcpcs"
 ICD10CM = "icd10cm"
 ICD10PCS = "icd10pcs"
 
+# Codes are digits and capitals: a prefix followed by this sorts after every code starting
+# with it, in byte order and in PostgreSQL's locale collations alike (unlike "~"). Lookups
+# by prefix use it as a range bound: SQLite's LIKE (startswith) cannot use the code index.
+AFTER_EVERY_CODE = "ZZZZZZZZ"
+
 
 @dataclass(frozen=True)
 class CodeSystem:

@@ -33,9 +33,6 @@ EXCLUSIVE = [frozenset({"left", "right", "bilateral"}), frozenset({"initial", "s
 AGREEMENT_BONUS = 0.06
 # The words PCS approaches are told apart by ("Via Natural or Artificial Opening Endoscopic").
 APPROACH_WORDS = frozenset("open percutaneous endoscopic natural external".split())
-# Codes are digits and capitals: a prefix followed by this sorts after every code starting
-# with it, in byte order and in PostgreSQL's locale collations alike (unlike "~").
-_AFTER = "ZZZZZZZZ"
 
 
 @dataclass
@@ -107,10 +104,10 @@ def _code_hits(query, filters, limit):
         base = base.filter(Q(path=chapter) | Q(path__startswith=f"{chapter}|") | Q(path__contains=f"|{chapter}|"))
     if query.kind == "range":
         # Ranges are written with their last code; anything filed under it belongs in too.
-        found = _by_code(base.filter(code__gte=query.code, code__lte=query.range_end + _AFTER), keys, limit)
+        found = _by_code(base.filter(code__gte=query.code, code__lte=query.range_end + systems.AFTER_EVERY_CODE), keys, limit)
         return [Hit(code, 1.0, via="code") for code in found if "-" not in code.code]
     exact = sorted(base.filter(code=query.code), key=lambda c: keys.index(c.system) if c.system in keys else 9)
-    under = _by_code(base.filter(code__gt=query.code, code__lte=query.code + _AFTER), keys, limit)
+    under = _by_code(base.filter(code__gt=query.code, code__lte=query.code + systems.AFTER_EVERY_CODE), keys, limit)
     return [Hit(code, 1.0, via="code") for code in (exact + under)[:limit]]
 
 

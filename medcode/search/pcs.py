@@ -20,7 +20,6 @@ from medcode.search.lexical import WORD, stem
 from medcode.search.models import IndexState
 from medcode.search.query import fold
 
-_AFTER = "ZZZZZZZZ"  # sorts after every code that starts with a given table
 TABLES = 6  # index targets explored per query: the best few hold the answer when any does
 COMMON_ENTRIES = 400  # a word in more index entries than this finds none on its own
 # Words an axis value carries that say nothing about the procedure.
@@ -134,7 +133,7 @@ def _index():
     """The PCS index as [(target prefix, its path's words, their stems)], {stem: [entry number]}
     and {word: how many entries hold it}."""
     entries, postings, spellings = [], {}, Counter()
-    for prefix, paths in icd10pcs_index_terms().items():
+    for prefix, paths in _parsed_index()[0].items():
         for path in dict.fromkeys(paths):
             spelt = frozenset(w for w in WORD.findall(fold(path)) if w not in _NEUTRAL)
             words = frozenset(stem(w) for w in spelt)
@@ -148,20 +147,25 @@ def _index():
 @cache
 def _other_names():
     """{axis value, lower case: stems of the index's "use" names for it} (PICC → Infusion Device)."""
-    uses = {}
-    icd10pcs_index_terms(uses=uses)
     return {
         label: frozenset(stem(w) for name in names for w in WORD.findall(fold(name)))
-        for label, names in uses.items()
+        for label, names in _parsed_index()[1].items()
     }
+
+
+@cache
+def _parsed_index():
+    """The PCS index file read once: ({target: [path, …]}, {axis value: [its "use" names]})."""
+    uses = {}
+    return icd10pcs_index_terms(uses=uses), uses
 
 
 @lru_cache(maxsize=1024)  # PCS has about 900 tables
 def _table(table, built_at):
     """Every code of a PCS table (its first three characters), read once per index build."""
     codes = []
-    # A range, not startswith: SQLite's LIKE ignores the index and reads every code.
-    rows = (Code.objects.filter(system=systems.ICD10PCS, billable=True, code__gte=table, code__lte=table + _AFTER)
+    rows = (Code.objects.filter(system=systems.ICD10PCS, billable=True, code__gte=table,
+                                code__lte=table + systems.AFTER_EVERY_CODE)
             .values_list("pk", "code", "seq", "status", "path", "extra"))
     for pk, code, seq, status, path, extra in rows:
         values = [_value_words(axis, label) for _, axis, _, label in extra.get("axes", [])]

@@ -48,12 +48,16 @@ def page(subscriber_client):
 
 @pytest.fixture(autouse=True)
 def fresh_release_cache():
-    """Each test's transaction is rolled back, taking its imported releases with it: forget them."""
+    """Each test's transaction is rolled back, taking its imported releases and any search index
+    it built with it: forget them."""
     from medcode.reference.tables import forget_releases
+    from medcode.search.lexical import forget_index_stamp
 
     forget_releases()
+    forget_index_stamp()
     yield
     forget_releases()
+    forget_index_stamp()
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ titles pinned here were looked up in the loaded ICD-10-CM FY2026, HCPCS 2026 and
 import pytest
 
 from medcode.codes.models import Code
-from medcode.search import engine
+from medcode.search import engine, lexical
 from medcode.search.query import MAX_CHARS, clean, parse
 
 pytestmark = pytest.mark.django_db
@@ -114,6 +114,28 @@ def test_a_misspelt_word_is_corrected_and_said():
     results = engine.search("pnuemonia", system="icd10cm")
     assert results.corrections == {"pnuemonia": "pneumonia"}
     assert "J18.9" in codes_of(results)
+
+
+def test_codes_holding_two_things_said_come_before_codes_holding_one_common_thing():
+    # No code says elevated, liver and enzymes; ranking any one word alone put codes saying only
+    # "liver" among the first 40. "enzymes" is rare enough to count alone.
+    groups = parse("elevated liver enzymes").groups
+    holders = [{code_id for code_id, _, _ in lexical.match([group], {}, limit=10**6)} for group in groups]
+    alone = [found for group, found in zip(groups, holders) if lexical.frequency(group) < lexical.RARE_ALONE]
+    assert 0 < len(alone) < len(groups)
+    ranked = [code_id for code_id, _, _ in lexical.match(groups, {}, limit=40)]
+    assert len(ranked) == 40
+    for code_id in ranked:
+        assert sum(code_id in found for found in holders) >= 2 or any(code_id in found for found in alone)
+
+
+def test_a_words_rarity_counts_every_code_a_search_for_it_finds():
+    # "medication" is searched by its stem, which "Medical and Surgical" holds: it is a common
+    # word, and the any-word fallback must not rank tens of thousands of PCS codes for it.
+    found = lexical.match([[("medication",)]], {"include_deleted": True}, limit=10**6)
+    assert len(found) > Code.objects.filter(system="icd10pcs").count() / 2
+    assert lexical.vocabulary()["medication"] == len(found)
+    assert lexical.frequency([("medication",)]) >= lexical.COMMON_WORD_DOCUMENTS
 
 
 def test_results_show_the_path_and_the_words_that_matched():

@@ -235,6 +235,7 @@ def build_index(progress=lambda message: None, with_semantic=None):
         lexical.rebuild_index()
         IndexState.objects.all().delete()
         IndexState.objects.create(catalogue=catalogue_state(), documents=len(documents))
+    lexical.forget_index_stamp()
     progress(f"  indexed {len(documents):,} codes for word search in {time.monotonic() - started:.1f}s")
     if with_semantic is None:
         with_semantic = settings.MEDCODE_SEMANTIC != "off" and semantic.installed()

@@ -7,13 +7,16 @@ corrected against the indexed vocabulary (pg_trgm on PostgreSQL, difflib on SQLi
 """
 
 import difflib
+import math
 import re
+import time
 from collections import Counter
 from functools import cache
+from itertools import combinations
 
 from django.db import connection
 
-from medcode.search.models import SearchWord
+from medcode.search.models import IndexState, SearchWord
 from medcode.search.query import fold, synonyms
 
 FTS_TABLE = "search_fts"
@@ -26,6 +29,13 @@ _FILLER = frozenset("of the and or in with to by due as a an nec nos".split())
 _SUFFIXES = ("s", "es", "ed", "ing", "al", "ic", "ly")
 COMMON_WORD_DOCUMENTS = 8000
 ENTRY_COMMON_WORD_DOCUMENTS = 40000
+# Any-one-word matching ranks every document it matches: about 2 ms per 1,000 on SQLite. Set with
+# bench/search_quality.py: these budgets moved recall@5 by one query at most.
+ANY_WORD_BUDGET = 6000
+ENTRY_ANY_WORD_BUDGET = 20000
+RARE_ALONE = 300  # documents: a word this rare ranks with the documents holding two of the query's words
+STAMP_SECONDS = 1.0
+_stamp = {"read": -math.inf, "built_at": None}
 
 
 def rebuild_index():
@@ -43,10 +53,40 @@ def rebuild_index():
     counts = Counter()
     for title, terms in _texts():
         counts.update(set(WORD.findall(fold(f"{title} {terms}"))))
+    # A search for a word matches every document holding its stem: "medication" finds the
+    # 69,000 "Medical and Surgical" PCS codes through "medic", not only the 184 saying medication.
+    for word, documents in _stem_documents(list(counts)).items():
+        counts[word] = max(counts[word], documents)
     SearchWord.objects.all().delete()
     # Numbers are kept: "2" is in tens of thousands of documents and must count as common.
     SearchWord.objects.bulk_create((SearchWord(word=word[:64], documents=n) for word, n in counts.items()),
                                    batch_size=5000)
+
+
+def _stem_documents(words):
+    """{word: documents holding its stem}, by the backend's own stemmer and index."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT w, s.ndoc FROM unnest(%s::text[]) AS w"
+                f" JOIN ts_stat('SELECT vector FROM {DOCUMENTS}') AS s ON s.word = (ts_lexize('english_stem', w))[1]",
+                [words],
+            )
+            return dict(cursor.fetchall())
+        # FTS5 has no tokenize function: index the words, one row each, and read each row's
+        # stem back from an fts5vocab "instance" table.
+        temporary = ("search_fts_term", "search_word_term", "search_word")
+        cursor.execute("CREATE VIRTUAL TABLE temp.search_word USING fts5(word, tokenize='porter unicode61 remove_diacritics 2')")
+        cursor.execute("CREATE VIRTUAL TABLE temp.search_word_term USING fts5vocab(temp, search_word, 'instance')")
+        cursor.execute(f"CREATE VIRTUAL TABLE temp.search_fts_term USING fts5vocab(main, {FTS_TABLE}, 'row')")
+        try:
+            cursor.executemany("INSERT INTO temp.search_word(rowid, word) VALUES (%s, %s)", list(enumerate(words)))
+            cursor.execute("SELECT w.word, t.doc FROM temp.search_word_term i JOIN temp.search_word w ON w.rowid = i.doc"
+                           " JOIN temp.search_fts_term t ON t.term = i.term")
+            return dict(cursor.fetchall())
+        finally:
+            for table in temporary:
+                cursor.execute(f"DROP TABLE temp.{table}")
 
 
 def _texts():
@@ -56,11 +96,22 @@ def _texts():
             yield from rows
 
 
-def vocabulary():
-    """{word: number of documents holding it}, reread when any process rebuilt the index."""
-    from medcode.search.models import IndexState
+def index_stamp():
+    """When the index was last built. A word search asks a dozen times, so the answer is reread
+    at most once a second: another process's rebuild shows within that."""
+    now = time.monotonic()
+    if now - _stamp["read"] > STAMP_SECONDS:
+        _stamp.update(read=now, built_at=IndexState.objects.values_list("built_at", flat=True).first())
+    return _stamp["built_at"]
 
-    return _vocabulary(IndexState.objects.values_list("built_at", flat=True).first())
+
+def forget_index_stamp():
+    _stamp["read"] = -math.inf
+
+
+def vocabulary():
+    """{word: number of documents a search for it matches}, reread when any process rebuilt the index."""
+    return _vocabulary(index_stamp())
 
 
 @cache
@@ -69,10 +120,17 @@ def _vocabulary(built_at):
     return dict(SearchWord.objects.values_list("word", "documents"))
 
 
-def _rare(groups, common=None):
-    common = common or COMMON_WORD_DOCUMENTS
+def _rare(groups, common=COMMON_WORD_DOCUMENTS, budget=math.inf):
+    """The groups in fewer than `common` documents, rarest first, while together they are in
+    fewer than `budget` (always at least the rarest group)."""
     by_rarity = sorted(groups, key=frequency)
-    return [g for g in by_rarity if frequency(g) < common] or by_rarity[:1]
+    chosen, total = by_rarity[:1], frequency(by_rarity[0])
+    for group in by_rarity[1:]:
+        total += frequency(group)
+        if frequency(group) >= common or total >= budget:
+            break
+        chosen.append(group)
+    return chosen
 
 
 def frequency(group):
@@ -121,22 +179,18 @@ def with_corrections(groups):
 
 
 def match(groups, filters, limit=100, prefix_last=False):
-    """[(code_id, score, holds every group)], best first: all groups, then any group, up to `limit`."""
+    """[(code_id, score, holds every group)], best first, up to `limit`: documents holding every
+    group, then any two of the rarer groups, then any one."""
     if not groups:
         return []
     found, seen = [], set()
-    attempts = [(groups, " AND ")]
-    if len(groups) > 1:
-        # Any-word matching over words like "right" or "approach" ranks a third of the index;
-        # the rarer words decide the ranking anyway.
-        attempts.append((_rare(groups), " OR "))
     typed = groups[-1] if prefix_last else None
-    for attempt, joiner in attempts:
-        expression = _expression(attempt, joiner, typed)
+    attempts = _attempts(groups, typed, _rare(groups), _rare(groups, budget=ANY_WORD_BUDGET))
+    for expression, every_word in attempts:
         for code_id, score in _run(expression, filters, limit):
             if code_id not in seen:
                 seen.add(code_id)
-                found.append((code_id, score, joiner == " AND "))
+                found.append((code_id, score, every_word))
         if len(found) >= limit:
             break
     return found[:limit]
@@ -169,13 +223,15 @@ def match_index(groups, filters, limit=30, prefix_last=False):
     # Entries holding every word first: PostgreSQL's ranking has no word rarity, so an any-word
     # match alone can fill its 200 rows with "disease" entries and miss "Meniere's disease".
     wanted = groups if len(groups) <= 4 else _rare(groups, ENTRY_COMMON_WORD_DOCUMENTS)
+    rows, seen = [], set()
+    any_of = _rare(wanted, ENTRY_COMMON_WORD_DOCUMENTS, budget=ENTRY_ANY_WORD_BUDGET)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [_expression(groups, " AND ", typed), *params])
-        rows = cursor.fetchall()
-        if len(rows) < 200 and len(groups) > 1:
-            cursor.execute(sql, [_expression(wanted, " OR ", typed), *params])
-            seen = {row[:3] for row in rows}
+        for expression, _ in _attempts(groups, typed, wanted, any_of):
+            cursor.execute(sql, [expression, *params])
             rows += [row for row in cursor.fetchall() if row[:3] not in seen]
+            seen.update(row[:3] for row in rows)
+            if len(rows) >= 200:
+                break
     stems = [[[stem(w) for w in alternative] for alternative in group] for group in groups]
     ranked = sorted(rows, key=lambda row: _entry_rank(row[2], row[3], stems))
     found = []
@@ -186,6 +242,20 @@ def match_index(groups, filters, limit=30, prefix_last=False):
         if len(found) >= limit:
             break
     return found[:limit]
+
+
+def _attempts(groups, typed, pairs_of, any_of):
+    """(backend expression, holds every group), strictest first: every group; any two of
+    `pairs_of` or one of them so rare it says enough alone ("herceptin"); any one of `any_of`.
+    Callers stop once they have enough: a looser attempt ranks every document it matches, and
+    any-one-word over common words matches tens of thousands."""
+    yield _expression(groups, " AND ", typed), True
+    if len(groups) > 1:
+        if len(pairs_of) > 2:
+            parts = [_expression(pair, " AND ", typed) for pair in combinations(pairs_of, 2)]
+            parts += [_expression([group], " AND ", typed) for group in pairs_of if frequency(group) < RARE_ALONE]
+            yield (" | " if connection.vendor == "postgresql" else " OR ").join(f"({part})" for part in parts), False
+        yield _expression(any_of, " OR ", typed), False
 
 
 def _entry_rank(text, score, stems):

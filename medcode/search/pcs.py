@@ -16,8 +16,7 @@ from functools import cache, lru_cache
 from medcode.codes import systems
 from medcode.codes.models import Code
 from medcode.search.documents import icd10pcs_index_terms
-from medcode.search.lexical import WORD, stem
-from medcode.search.models import IndexState
+from medcode.search.lexical import WORD, index_stamp, stem
 from medcode.search.query import fold
 
 TABLES = 6  # index targets explored per query: the best few hold the answer when any does
@@ -56,7 +55,7 @@ def match(groups, filters, limit=30):
     prefixes = _prefixes(groups, weights)
     if not prefixes:
         return []
-    built_at = IndexState.objects.values_list("built_at", flat=True).first()
+    built_at = index_stamp()
     seen, ranked = set(), []
     for prefix, entry_words in prefixes:
         for code in _table(prefix[:3], built_at):

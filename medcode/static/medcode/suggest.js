@@ -54,7 +54,7 @@
         list.appendChild(li);
         return li;
       });
-      if (items.length) {
+      if (items.length && document.activeElement === input) {
         list.hidden = false;
         input.setAttribute("aria-expanded", "true");
         highlight(-1);
@@ -95,7 +95,13 @@
         close();
       }
     });
-    input.addEventListener("blur", function () { setTimeout(close, 150); });
+    // Leaving the box drops the suggestions still on their way: a late answer must not open the
+    // list over the fields the user has moved on to.
+    input.addEventListener("blur", function () {
+      clearTimeout(timer);
+      latest++;
+      setTimeout(close, 150);
+    });
   }
 
   document.addEventListener("DOMContentLoaded", function () {

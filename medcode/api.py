@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
 from medcode.accounts.api_auth import ApiReader, RateLimited
+from medcode.assistant.api import router as assistant_router
 from medcode.codes.api import router as codes_router
 from medcode.reference.api import codes_router as reference_codes_router
 from medcode.reference.api import router as reference_router
@@ -24,6 +25,7 @@ api.add_router("/codes", reference_codes_router, tags=["reference sections"])
 api.add_router("/codes", codes_router, tags=["codes"])
 api.add_router("/reference", reference_router, tags=["reference tools"])
 api.add_router("/search", search_router, tags=["search"])
+api.add_router("/assistant", assistant_router, tags=["CasePilot"])
 
 
 @api.exception_handler(ValidationError)

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "medcode.codes",
     "medcode.reference",
     "medcode.search",
+    "medcode.assistant",
 ]
 AUTH_USER_MODEL = "accounts.User"
 
@@ -173,6 +174,20 @@ MEDCODE_METER = {
     "GUEST_ADDRESS_DAILY_LIMIT": int(os.environ.get("MEDCODE_GUEST_ADDRESS_DAILY_LIMIT", "2")),
     "GUEST_ADDRESS_WINDOW_LIMIT": int(os.environ.get("MEDCODE_GUEST_ADDRESS_WINDOW_LIMIT", "5")),
     "REGISTRATIONS_PER_ADDRESS_DAILY": int(os.environ.get("MEDCODE_REGISTRATIONS_PER_ADDRESS_DAILY", "5")),
+}
+# CasePilot questions per day by plan.
+MEDCODE_ASSISTANT_DAILY = {
+    "guest": int(os.environ.get("MEDCODE_ASSISTANT_GUEST_DAILY", "3")),
+    "free": int(os.environ.get("MEDCODE_ASSISTANT_FREE_DAILY", "20")),
+    "subscriber": int(os.environ.get("MEDCODE_ASSISTANT_SUBSCRIBER_DAILY", "300")),
+}
+# CasePilot's optional language model: an OpenAI-compatible endpoint ("http://127.0.0.1:8080/v1").
+# Empty: answers come from medcode's own engine only.
+MEDCODE_LLM = {
+    "URL": os.environ.get("MEDCODE_LLM_URL", ""),
+    "MODEL": os.environ.get("MEDCODE_LLM_MODEL", ""),
+    "KEY": os.environ.get("MEDCODE_LLM_KEY", ""),
+    "TIMEOUT": float(os.environ.get("MEDCODE_LLM_TIMEOUT", "30")),
 }
 # Where the Upgrade page sends a reader to pay (a provider's checkout page); empty: ask staff.
 MEDCODE_SUBSCRIBE_URL = os.environ.get("MEDCODE_SUBSCRIBE_URL", "")

@@ -7,7 +7,7 @@ from medcode.codes import views as code_views
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
-    path("casepilot/", code_views.coming_soon, {"feature": "CasePilot"}, name="casepilot"),
+    path("casepilot/", include("medcode.assistant.urls")),
     path("caseconsultant/", code_views.coming_soon, {"feature": "CaseConsultant"}, name="caseconsultant"),
     path("case2code/", include("medcode.search.urls")),
     path("careers/", code_views.coming_soon, {"feature": "CareerCenter"}, name="careers"),

@@ -56,6 +56,7 @@ def medcode_site(tmp_path_factory):
         # per-address guest ceiling (tested in test_locking) must not limit them.
         "MEDCODE_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "MEDCODE_EMAIL_FILE_PATH": str(home / "mail"), "MEDCODE_GUEST_ADDRESS_DAILY_LIMIT": "1000",
+        "MEDCODE_GUEST_ADDRESS_WINDOW_LIMIT": "1000",
         # Search runs on words here: embedding the whole catalogue takes minutes (test_search_semantic).
         "MEDCODE_SEMANTIC": "off",
     }
@@ -273,3 +274,19 @@ def test_search_page_lists_ranked_codes_with_filters(tab, medcode_site):
     assert "Matched:" in results.first.inner_text()
     results.get_by_role("link", name="E11.9").first.click()
     tab.wait_for_url("**/icd-10-cm/E11.9/")
+
+
+def test_casepilot_from_a_code_page_answers_with_sources_to_follow(tab, medcode_site):
+    tab.goto(medcode_site + "/cpt/27130/")
+    tab.locator("#ask-q").fill("What's the global period for 27130?")
+    tab.get_by_role("button", name="Ask CasePilot").click()
+    tab.wait_for_url("**/casepilot/?q=*")
+    assert tab.get_by_label("Your question").input_value() == "What's the global period for 27130?"
+    tab.get_by_role("button", name="Ask", exact=True).click()
+    answer = tab.locator("#chat .turn .answer").last
+    answer.locator("a.cite").first.wait_for()
+    assert "Global period of 27130: 090" in answer.inner_text()
+    assert tab.get_by_label("Your question").input_value() == ""  # answered in place, the box is ready again
+    answer.get_by_role("link", name="CPT 27130 · RVU").click()
+    tab.wait_for_url("**/cpt/27130/#rvu")
+    assert tab.locator("h1").inner_text() == "27130"

@@ -1,0 +1,67 @@
+from django.conf import settings
+from django.http import HttpResponse
+from ninja import Field, Router, Schema
+from ninja.errors import HttpError
+from ninja.utils import check_csrf
+
+from medcode.accounts.api_auth import RateLimited
+from medcode.assistant import conversation as talk
+from medcode.assistant import limits
+from medcode.assistant.forms import MAX_QUESTION
+from medcode.codes.api import Error
+from medcode.codes.models import Code
+
+router = Router()
+
+
+class AskIn(Schema):
+    question: str = Field(..., min_length=1, max_length=MAX_QUESTION)
+    codes: list[str] = Field([], max_length=10, description="codes the conversation is about so far, as in an "
+                             "earlier answer's `codes` (\"icd10cm:S72001A\"): a follow-up question is about them")
+
+
+class CitationOut(Schema):
+    label: str
+    url: str
+
+
+class FactOut(Schema):
+    text: str
+    citation: CitationOut | None
+
+
+class AskOut(Schema):
+    question: str
+    answer: str = Field(..., description="the whole answer as text")
+    facts: list[FactOut] = Field(..., description="each sentence of medcode's own answer and its source")
+    citations: list[CitationOut]
+    codes: list[str] = Field(..., description="system:code of the codes the answer is about")
+    engine: str = Field(..., description="medcode (its own engine) or llm:<model>")
+    notice: str = ""
+    questions_left_today: int
+
+
+@router.post("/ask", response={200: AskOut, 400: Error, 403: Error, 429: Error}, summary="Ask CasePilot a coding question")
+def ask(request, response: HttpResponse, body: AskIn):
+    """A grounded answer: every fact cites the code page or data it came from, and every code in it
+    is in the catalogue. Questions per day follow the plan. Facts from a code's metered sections
+    (edits, units, fees, instructions) use one of the reader's code-page views, as the page does."""
+    # The session cookie would otherwise let another site ask in the reader's name (and spend their questions).
+    cookie_authenticated = "Authorization" not in request.headers and settings.SESSION_COOKIE_NAME in request.COOKIES
+    if cookie_authenticated and check_csrf(request) is not None:
+        raise HttpError(403, "CSRF check failed: send the X-CSRFToken header, or use an API token")
+    if not body.question.strip():
+        raise HttpError(400, "question: write a question")
+    allowed, retry_after, left = limits.take(request, request.auth)
+    if not allowed:
+        error = RateLimited(limits.daily_limit(request.auth), retry_after)
+        error.message = f"daily limit of {limits.daily_limit(request.auth)} questions reached; retry in {retry_after} s"
+        raise error
+    context = talk.codes_from([tuple(pair.split(":", 1)) for pair in body.codes if ":" in pair])
+    answer = talk.ask(request, request.auth, body.question, context)
+    return {
+        "question": answer.question, "answer": answer.text, "engine": answer.engine, "notice": answer.notice,
+        "facts": [{"text": f.text, "citation": f.cite and {"label": f.cite.label, "url": f.cite.url}} for f in answer.facts],
+        "citations": [{"label": c.label, "url": c.url} for c in answer.citations],
+        "codes": [f"{c.system}:{c.code}" for c in answer.codes], "questions_left_today": left,
+    }

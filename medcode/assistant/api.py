@@ -9,7 +9,6 @@ from medcode.assistant import conversation as talk
 from medcode.assistant import limits
 from medcode.assistant.forms import MAX_QUESTION
 from medcode.codes.api import Error
-from medcode.codes.models import Code
 
 router = Router()
 

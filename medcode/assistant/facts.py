@@ -327,8 +327,3 @@ def headings(words):
         for note in CodeNote.objects.filter(owner=heading, kind__in=("note", "use_additional", "code_first"))[:3]:
             facts.append(Fact(f"Note at {heading.display_code}: {note.text.rstrip(' .:;')}.", page(heading, "instructions")))
     return facts
-
-
-def exists(display):
-    """Whether a code as written is in the catalogue (the check every answer passes)."""
-    return Code.objects.filter(code=systems.normalize(display)).exists()

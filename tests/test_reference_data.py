@@ -293,3 +293,12 @@ def test_a_zip_that_unpacks_past_the_limit_is_refused(tmp_path, settings):
         zipped.writestr("ccipra-v321r0-f1.txt", "0" * 20_000)
     with pytest.raises(ImportFailed, match="unpacks to 20,000 bytes, over the limit"):
         importers.import_file("ncci-ptp", [archive])
+
+
+def test_cpt_pages_made_from_the_mue_file_know_they_are_add_ons(page):
+    # 11047 has no summary of medcode's own: its page came from the MUE file, loaded after the
+    # add-on edits, which list its primary, 11044.
+    code = Code.objects.get(system="cpt", code="11047")
+    assert code.extra.get("listed_in", "").startswith("MUE") and code.is_addon
+    _, text = page("/cpt/11047/")
+    assert "11047 is an add-on code" in text and 'href="/cpt/11044/"' in text

@@ -20,7 +20,7 @@ def parse(paths, *, release=None):
     label, effective = tables.quarter_release(table.name, release, source=table.name)
     return tables.Parsed(
         kind=DataRelease.Kind.ADDON, label=label, effective_date=effective, source=table.name,
-        sha256=tables.digest_of([table]), rows=_rows(rows, table.name), after_write=_flag_addon_codes,
+        sha256=tables.digest_of([table]), rows=_rows(rows, table.name), after_write=flag_addon_codes,
     )
 
 
@@ -45,9 +45,12 @@ def _rows(rows, source):
         )
 
 
-def _flag_addon_codes(release):
-    codes = AddonEdit.objects.filter(release=release).values_list("addon_code", flat=True).distinct()
-    Code.objects.filter(system__in=[systems.CPT, systems.HCPCS], code__in=codes).update(is_addon=True)
+def flag_addon_codes(release=None):
+    """Mark the codes an add-on edit names as add-ons (of one release, or of every one loaded).
+    CPT pages made later from the MUE and RVU files need it too: they come after the add-on file."""
+    edits = AddonEdit.objects.filter(release=release) if release else AddonEdit.objects.all()
+    codes = edits.values_list("addon_code", flat=True).distinct()
+    Code.objects.filter(system__in=[systems.CPT, systems.HCPCS], code__in=codes, is_addon=False).update(is_addon=True)
 
 
 def release_on(day=None):

@@ -58,6 +58,7 @@ def import_file(kind, paths, *, release=None, setting=None, force=False, progres
         for field in fields:
             listed |= set(model.objects.filter(release=release).values_list(field, flat=True).distinct())
         cpt.add_listed_codes(listed, source=str(release), progress=progress)
+        addons.flag_addon_codes()
     return release
 
 
@@ -68,4 +69,6 @@ def bundled_steps(progress, force=False):
         path = tables.bundled(pattern)
         if path is not None:
             steps.append((name, lambda kind=kind, path=path: import_file(kind, [path], force=force, progress=progress)))
+    # A database loaded before add-on flags followed new CPT pages is mended on the next load-data.
+    steps.append(("Add-on code flags", addons.flag_addon_codes))
     return steps

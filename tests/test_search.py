@@ -129,6 +129,13 @@ def test_codes_holding_two_things_said_come_before_codes_holding_one_common_thin
         assert sum(code_id in found for found in holders) >= 2 or any(code_id in found for found in alone)
 
 
+def test_what_the_query_rules_out_outranks_codes_that_have_it():
+    # K21.00 says "with esophagitis, without bleeding": holding both words is not enough.
+    results = engine.search("GERD without esophagitis", system="icd10cm")
+    assert codes_of(results, top=1) == ["K21.9"]
+    assert results.hits[0].code.title == "Gastro-esophageal reflux disease without esophagitis"
+
+
 def test_a_words_rarity_counts_every_code_a_search_for_it_finds():
     # "medication" is searched by its stem, which "Medical and Surgical" holds: it is a common
     # word, and the any-word fallback must not rank tens of thousands of PCS codes for it.

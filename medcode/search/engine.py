@@ -6,6 +6,7 @@ reciprocal rank fusion, and a specific query prefers billable codes over heading
 """
 
 import hashlib
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,7 @@ EXCLUSIVE = [frozenset({"left", "right", "bilateral"}), frozenset({"initial", "s
 AGREEMENT_BONUS = 0.06
 # The words PCS approaches are told apart by ("Via Natural or Artificial Opening Endoscopic").
 APPROACH_WORDS = frozenset("open percutaneous endoscopic natural external".split())
+_WITHOUT = re.compile(r"\bw/o\b|\bw/out\b", re.IGNORECASE)
 
 
 @dataclass
@@ -152,20 +154,35 @@ def _word_results(query, filters, limit, semantic_search, typing=False):
         codes = {pk: code for pk, code in codes.items() if code.billable}
     said = set(all_words(groups))
     approaches = {frozenset(alt) & APPROACH_WORDS for group in groups for alt in group} - {frozenset()}
+    ruled_out = _ruled_out(query.text)
     for code_id in shortlist:
         if code_id in codes:
             scores[code_id] += BILLABLE_BONUS * _prior(codes[code_id], query)
-            scores[code_id] += _agreement(said, approaches, codes[code_id])
+            scores[code_id] += _agreement(said, approaches, codes[code_id], ruled_out)
     ranked = sorted((i for i in shortlist if i in codes), key=lambda i: -scores[i])[:limit]
     hits = [Hit(codes[i], round(scores[i], 5), via=via[i]) for i in ranked]
     return Results(query, hits, mode, notice, corrections)
 
 
-def _agreement(said, approaches, code):
+def _ruled_out(text):
+    """The words a query says are absent: "GERD without esophagitis", "w/o complications", "no ascites"."""
+    words = lexical.WORD.findall(fold(_WITHOUT.sub(" without ", text)))
+    return {after for before, after in zip(words, words[1:]) if before in ("without", "no")}
+
+
+def _agreement(said, approaches, code, ruled_out=frozenset()):
     """Reward a code saying the side, encounter or PCS approach the query says; punish one saying
-    another. Words and meaning both rank "left" and "right" codes alike; a coder never would."""
-    words = set(lexical.WORD.findall(fold(code.title)))
+    another. Words and meaning both rank "left" and "right" codes alike; a coder never would.
+    The same for what the query rules out: "without esophagitis" is K21.9, not "with esophagitis"."""
+    sequence = lexical.WORD.findall(fold(code.title))
+    words = set(sequence)
     score = 0.0
+    pairs = set(zip(sequence, sequence[1:]))
+    for absent in ruled_out:
+        if ("without", absent) in pairs or ("no", absent) in pairs:
+            score += AGREEMENT_BONUS
+        elif ("with", absent) in pairs:
+            score -= AGREEMENT_BONUS
     for axis in EXCLUSIVE:
         asked, has = axis & said, axis & words
         if asked and has:

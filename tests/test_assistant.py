@@ -210,6 +210,12 @@ def test_the_page_streams_the_answer_as_json_lines(client):
     assert events[-1]["done"] and "120 units" in events[-1]["html"] and 'href="/hcpcs/J1100/#mue"' in events[-1]["html"]
 
 
+def test_a_guests_streamed_answer_is_still_there_after_a_reload(client):
+    response = client.post("/casepilot/ask/", {"q": "global period for 27130"}, HTTP_ACCEPT="application/x-ndjson")
+    b"".join(response.streaming_content)
+    assert "Global period of 27130: 090" in client.get("/casepilot/").content.decode()
+
+
 def test_a_logged_in_readers_conversation_is_kept_listed_and_deletable(client):
     reader = make_user()
     client.force_login(reader)

@@ -194,6 +194,8 @@ MEDCODE_SUBSCRIBE_URL = os.environ.get("MEDCODE_SUBSCRIBE_URL", "")
 # Requests per minute per API token (subscribers) and per client address (everyone else).
 MEDCODE_API_RATE_PER_TOKEN = int(os.environ.get("MEDCODE_API_RATE_PER_TOKEN", "120"))
 MEDCODE_API_RATE_PER_ADDRESS = int(os.environ.get("MEDCODE_API_RATE_PER_ADDRESS", "30"))
+# Case2Code searches and suggestions a minute per client network (a whole office may share one).
+MEDCODE_SEARCH_RATE_PER_ADDRESS = int(os.environ.get("MEDCODE_SEARCH_RATE_PER_ADDRESS", "600"))
 # Behind a reverse proxy, how many proxies append to X-Forwarded-For. 0 trusts
 # only REMOTE_ADDR: a client could otherwise forge its address to dodge limits.
 MEDCODE_TRUSTED_PROXIES = int(os.environ.get("MEDCODE_TRUSTED_PROXIES", "0"))

@@ -5,6 +5,7 @@ titles pinned here were looked up in the loaded ICD-10-CM FY2026, HCPCS 2026 and
 """
 
 import pytest
+from django.test import Client, override_settings
 
 from medcode.codes.models import Code
 from medcode.search import engine, lexical
@@ -218,6 +219,17 @@ def test_suggestions_complete_codes_and_words(client):
     typing = client.get("/case2code/suggest/", {"q": "type 2 diab"}).json()["results"]
     assert "E11.9" in [r["code"] for r in typing[:3]], typing
     assert client.get("/case2code/suggest/", {"q": ""}).json()["results"] == []
+
+
+@override_settings(MEDCODE_SEARCH_RATE_PER_ADDRESS=3)
+def test_one_network_cannot_search_without_pause(client, frozen_clock):
+    for _ in range(3):
+        assert client.get("/case2code/suggest/", {"q": "fracture"}).status_code == 200
+    refused = client.get("/case2code/suggest/", {"q": "fracture"})
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert Client().get("/case2code/", {"q": "broken hip"}).status_code == 429  # new cookies, same network
+    frozen_clock["now"] += 60
+    assert client.get("/case2code/", {"q": "broken hip"}).status_code == 200
 
 
 def test_api_search_answers_with_ranked_codes(client):

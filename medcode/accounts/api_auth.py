@@ -18,8 +18,8 @@ MINUTE = 60
 
 
 class RateLimited(HttpError):
-    def __init__(self, limit, retry_after):
-        super().__init__(429, f"rate limit of {limit} requests a minute reached; retry in {retry_after} s")
+    def __init__(self, limit, retry_after, message=None):
+        super().__init__(429, message or f"rate limit of {limit} requests a minute reached; retry in {retry_after} s")
         self.retry_after = retry_after
 
 

@@ -53,9 +53,8 @@ def ask(request, response: HttpResponse, body: AskIn):
         raise HttpError(400, "question: write a question")
     allowed, retry_after, left = limits.take(request, request.auth)
     if not allowed:
-        error = RateLimited(limits.daily_limit(request.auth), retry_after)
-        error.message = f"daily limit of {limits.daily_limit(request.auth)} questions reached; retry in {retry_after} s"
-        raise error
+        limit = limits.daily_limit(request.auth)
+        raise RateLimited(limit, retry_after, f"daily limit of {limit} questions reached; retry in {retry_after} s")
     context = talk.codes_from([tuple(pair.split(":", 1)) for pair in body.codes if ":" in pair])
     answer = talk.ask(request, request.auth, body.question, context)
     return {

@@ -24,16 +24,32 @@ def context(request, conversation):
     return codes_from(turns[-1]["codes"]) if turns else []
 
 
+def answer_for(request, reader, question, context_codes=()):
+    """The default engine's answer, with what the reader's plan opens."""
+    return access.gate(request, reader, engine.answer(question, context_codes))
+
+
+def worded(answer):
+    """Have the language model, when one is configured, reword the answer: yield its reply in pieces
+    as they arrive, then None if the reply was refused (the answer then stays medcode's own)."""
+    if not llm.configured():
+        return
+    said = ""
+    try:
+        for piece in llm.stream(answer):
+            said += piece
+            yield piece
+        answer.prose, answer.engine = said, llm.name()
+    except llm.Refused as refused:
+        answer.notice = refused.notice
+        yield None
+
+
 def ask(request, reader, question, context_codes=()):
-    """The default engine's answer, with what the reader's plan opens, reworded by the language
-    model when one is configured and its wording names no code the facts do not."""
-    answer = access.gate(request, reader, engine.answer(question, context_codes))
-    if llm.configured():
-        try:
-            answer.prose = llm.reply(answer)
-            answer.engine = llm.name()
-        except llm.Refused as refused:
-            answer.notice = refused.notice
+    """The answer, reworded by the language model when its wording names no code the facts do not."""
+    answer = answer_for(request, reader, question, context_codes)
+    for _ in worded(answer):
+        pass
     return answer
 
 

@@ -152,18 +152,22 @@ def notes(code):
     """ICD-10-CM instructions from the code and every level above it, nearest first."""
     if code.system != systems.ICD10CM:
         return []
-    chain = [code, *reversed(lookup.ancestors(code))]
+    chain = _nearest_first(code)
     owners = {c.pk: c for c in chain}
+    rank = {c.pk: i for i, c in enumerate(chain)}
+    rows = sorted(CodeNote.objects.filter(owner_id__in=owners, kind__in=NOTE_KINDS), key=lambda n: (rank[n.owner_id], n.seq))
     found = []
     for kind, label in NOTE_KINDS.items():
-        rows = sorted(CodeNote.objects.filter(owner_id__in=owners, kind=kind),
-                      key=lambda n: ([c.pk for c in chain].index(n.owner_id), n.seq))
-        for note in rows[:4]:
+        for note in [n for n in rows if n.kind == kind][:4]:
             owner = owners[note.owner_id]
             where = "" if owner.pk == code.pk else f" (from {owner.display_code})"
             anchor = "excludes" if kind.startswith("excludes") else "instructions"
             found.append(Fact(f"{label}{where}: {note.text.rstrip(' .:;')}.", page(code, anchor), about=code))
     return found
+
+
+def _nearest_first(code):
+    return [code, *reversed(lookup.ancestors(code))]
 
 
 def modifier(token):
@@ -248,7 +252,7 @@ def pair(first, second, day, modifiers_said=()):
 
 def _excluded(code, other):
     """Excludes notes of a code (or its headings) that name the other code or a heading above it."""
-    chain = [code, *reversed(lookup.ancestors(code))]
+    chain = _nearest_first(code)
     named = {other.display_code, other.code[:3], *(a.display_code for a in lookup.ancestors(other))}
     found = []
     for note in CodeNote.objects.filter(owner__in=chain, kind__in=("excludes1", "excludes2")).select_related("owner"):

@@ -1,13 +1,12 @@
 """The check every answer passes: it may name only codes the catalogue holds."""
 
-from medcode.assistant.reading import CODE_LIKE, looks_like_a_code
-from medcode.codes import systems
+from medcode.assistant.reading import written_codes
 from medcode.codes.models import Code
 
 
 def unknown_codes(text):
     """The code-like words of a text that no code set holds, as written."""
-    written = {token: systems.normalize(token) for token in CODE_LIKE.findall(text) if looks_like_a_code(token)}
+    written = written_codes(text)
     if not written:
         return []
     held = set(Code.objects.filter(code__in=set(written.values())).values_list("code", flat=True))

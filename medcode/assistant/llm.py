@@ -8,13 +8,11 @@ only codes those facts name, else the default engine's answer is given instead.
 import json
 import logging
 import re
-import urllib.error
 import urllib.request
 
 from django.conf import settings
 
-from medcode.assistant.reading import CODE_LIKE, looks_like_a_code
-from medcode.codes import systems
+from medcode.assistant.reading import written_codes
 
 SYSTEM_PROMPT = (
     "You are CasePilot, an assistant for professional medical coders. Answer the question using only the "
@@ -50,7 +48,7 @@ def name():
 
 
 def codes_in(text):
-    return {systems.normalize(token) for token in CODE_LIKE.findall(text) if looks_like_a_code(token)}
+    return set(written_codes(text).values())
 
 
 def stream(answer):
@@ -79,13 +77,13 @@ def stream(answer):
                 said += piece
                 # Only whole words are checked while the reply streams: "9921" may become "99213".
                 complete = said.rsplit(None, 1)[0] if said and not said[-1].isspace() else said
-                if codes_in(complete) - allowed:
-                    raise _refuse(codes_in(complete) - allowed)
+                if invented := codes_in(complete) - allowed:
+                    raise _refuse(invented)
                 yield piece
-    except (OSError, urllib.error.URLError, ValueError) as error:
+    except (OSError, ValueError) as error:  # URLError is an OSError; ValueError: an event not JSON
         raise Refused(f"the language model could not be reached: {error}") from error
-    if codes_in(said) - allowed:
-        raise _refuse(codes_in(said) - allowed)
+    if invented := codes_in(said) - allowed:
+        raise _refuse(invented)
     if not said.strip():
         raise Refused("the model said nothing", "said nothing")
     uncited = [sentence for sentence in _SENTENCE_END.split(said.strip()) if not _CITED.search(sentence)]
@@ -111,11 +109,6 @@ def _pieces(response):
             piece = (choice.get("delta") or {}).get("content") or (choice.get("message") or {}).get("content")
             if piece:
                 yield piece
-
-
-def reply(answer):
-    """The model's whole reply, checked; raises Refused."""
-    return "".join(stream(answer))
 
 
 def cited(text, facts):

@@ -3,7 +3,7 @@
 import re
 from dataclasses import dataclass, field
 
-from medcode.codes import lookup
+from medcode.codes import lookup, systems
 from medcode.reference import modifiers
 
 # A code as coders type it: 99213, J1100, E11.9, s72001a, 0DTJ4ZZ. Words without a digit are never codes.
@@ -26,7 +26,7 @@ INTENT_WORDS = {
     "fee": ("pay", "fee", "reimburs", "rvu", "allowable", "allowed", "amount", "cost", "price", "worth", "rate", "pfs"),
     "billable": ("billable", "7th", "seventh", "valid", "as is", "specific enough", "complete code",
                  "header"),
-    "notes": ("use additional", "code first", "code also", "what else", "excludes", "additional code", "sequence",
+    "notes": ("use additional", "code first", "code also", "what else", "excludes", "additional code",
               "also code", "instruction", "notes", "sequenc", "which code goes first", "code goes first"),
     "coverage": ("cover", "lcd", "ncd", "medical necessity", "medically necessary"),
     "guideline": ("guideline", "guidance", "rules for"),
@@ -56,7 +56,7 @@ def read(question, context_codes=()):
     said_modifiers = _modifiers(text)
     codes, unknown = [], []
     for token in CODE_LIKE.findall(text):
-        if not any(ch.isdigit() for ch in token) or token.upper() in said_modifiers or len(token.replace(".", "")) < 3:
+        if not any(ch.isdigit() for ch in token) or token.upper() in said_modifiers:
             continue
         code = lookup.find(token)
         if code is None:
@@ -75,6 +75,11 @@ def read(question, context_codes=()):
         if said_modifiers and len(reading.codes) >= 2:
             reading.intents.add("pair")
     return reading
+
+
+def written_codes(text):
+    """{code-like word of a text: the code it would be}, for words that look like codes."""
+    return {token: systems.normalize(token) for token in CODE_LIKE.findall(text) if looks_like_a_code(token)}
 
 
 def looks_like_a_code(token):

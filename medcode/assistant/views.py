@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from medcode.accounts import metering
 from medcode.assistant import conversation as talk
-from medcode.assistant import access, engine, limits, llm
+from medcode.assistant import limits, llm
 from medcode.assistant.forms import AskForm
 from medcode.assistant.models import Conversation
 
@@ -24,7 +24,8 @@ def _conversation(request, number):
 @require_GET
 def casepilot(request):
     """The chat: the conversation so far and the box. A code page's "Ask" form lands here pre-filled."""
-    conversation = _conversation(request, request.GET.get("c", "") if request.GET.get("c", "").isdigit() else None)
+    number = request.GET.get("c", "")
+    conversation = _conversation(request, int(number) if number.isdigit() else None)
     reader = metering.reader_for(request)
     form = AskForm(initial={"q": request.GET.get("q", "")[:200], "conversation": conversation.pk if conversation else None})
     return render(request, "assistant/casepilot.html", {
@@ -64,17 +65,9 @@ def ask(request):
 
 
 def _stream(request, reader, conversation, question, codes):
-    answer = access.gate(request, reader, engine.answer(question, codes))
-    if llm.configured():
-        said = ""
-        try:
-            for piece in llm.stream(answer):
-                said += piece
-                yield json.dumps({"text": piece}) + "\n"
-            answer.prose, answer.engine = said, llm.name()
-        except llm.Refused as refused:
-            answer.notice = refused.notice
-            yield json.dumps({"replace": True}) + "\n"
+    answer = talk.answer_for(request, reader, question, codes)
+    for piece in talk.worded(answer):
+        yield json.dumps({"text": piece} if piece is not None else {"replace": True}) + "\n"
     conversation = talk.remember(request, conversation, answer)
     request.session.save()
     html = render_to_string("assistant/turn.html", {"turn": talk.present(talk.record(answer))}, request=request)

@@ -76,17 +76,17 @@ def _stem_documents(words):
         # FTS5 has no tokenize function: index the words, one row each, and read each row's
         # stem back from an fts5vocab "instance" table.
         temporary = ("search_fts_term", "search_word_term", "search_word")
-        cursor.execute("CREATE VIRTUAL TABLE temp.search_word USING fts5(word, tokenize='porter unicode61 remove_diacritics 2')")
-        cursor.execute("CREATE VIRTUAL TABLE temp.search_word_term USING fts5vocab(temp, search_word, 'instance')")
-        cursor.execute(f"CREATE VIRTUAL TABLE temp.search_fts_term USING fts5vocab(main, {FTS_TABLE}, 'row')")
         try:
+            cursor.execute("CREATE VIRTUAL TABLE temp.search_word USING fts5(word, tokenize='porter unicode61 remove_diacritics 2')")
+            cursor.execute("CREATE VIRTUAL TABLE temp.search_word_term USING fts5vocab(temp, search_word, 'instance')")
+            cursor.execute(f"CREATE VIRTUAL TABLE temp.search_fts_term USING fts5vocab(main, {FTS_TABLE}, 'row')")
             cursor.executemany("INSERT INTO temp.search_word(rowid, word) VALUES (%s, %s)", list(enumerate(words)))
             cursor.execute("SELECT w.word, t.doc FROM temp.search_word_term i JOIN temp.search_word w ON w.rowid = i.doc"
                            " JOIN temp.search_fts_term t ON t.term = i.term")
             return dict(cursor.fetchall())
         finally:
             for table in temporary:
-                cursor.execute(f"DROP TABLE temp.{table}")
+                cursor.execute(f"DROP TABLE IF EXISTS temp.{table}")
 
 
 def _texts():

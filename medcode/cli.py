@@ -6,11 +6,16 @@
     medcode search WORDS|CODE    search like Case2Code (--system, --billable, --limit)
     medcode build-search-index   rebuild the search index (load-data does it after loading)
     medcode show CODE            print a code's page as text
-    medcode serve [ADDR:PORT]    run the site (default 127.0.0.1:8000)
+    medcode serve [ADDR:PORT]    run the site (default 127.0.0.1:8000) and a worker beside it
     medcode plan set EMAIL subscriber [--until YYYY-MM-DD] [--interval monthly|yearly]
     medcode plan set EMAIL free  end a subscription now
     medcode plan show EMAIL
     medcode prune                delete past metering records (daily, from cron)
+    medcode worker               run queued background work: CaseConsultant mail, the overdue digest
+    medcode consult smtpd [HOST:PORT]       receive cases by email (SMTP, default 127.0.0.1:8025)
+    medcode consult fetch-imap [--every S]  read cases from an IMAP mailbox
+    medcode consult add-consultant EMAIL    let an account work the CaseConsultant queue
+    medcode consult dead-letters | retry [ID ...]
 
 Any other Django command works too (medcode migrate, medcode createsuperuser).
 """

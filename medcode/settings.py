@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "medcode.reference",
     "medcode.search",
     "medcode.assistant",
+    "medcode.consult",
+    "django_tasks",
+    "django_tasks_db",
 ]
 AUTH_USER_MODEL = "accounts.User"
 
@@ -189,6 +192,34 @@ MEDCODE_LLM = {
     "KEY": os.environ.get("MEDCODE_LLM_KEY", ""),
     "TIMEOUT": float(os.environ.get("MEDCODE_LLM_TIMEOUT", "30")),
 }
+# CaseConsultant: cases a month and promised answer time (business hours, Monday to Friday) by plan.
+# ADDRESS receives cases (`medcode consult smtpd` behind an MX, or the IMAP mailbox polled by
+# `medcode consult fetch-imap`); mail about a case comes from it, so replies come back to it.
+MEDCODE_CONSULT = {
+    "ADDRESS": os.environ.get("MEDCODE_CONSULT_ADDRESS", "cases@localhost"),
+    "MONTHLY": {
+        "free": int(os.environ.get("MEDCODE_CONSULT_FREE_MONTHLY", "1")),
+        "subscriber": int(os.environ.get("MEDCODE_CONSULT_SUBSCRIBER_MONTHLY", "10")),
+    },
+    "ANSWER_HOURS": {
+        "free": int(os.environ.get("MEDCODE_CONSULT_FREE_HOURS", "72")),
+        "subscriber": int(os.environ.get("MEDCODE_CONSULT_SUBSCRIBER_HOURS", "24")),
+    },
+    "MAX_MESSAGE_MB": int(os.environ.get("MEDCODE_CONSULT_MAX_MESSAGE_MB", "45")),  # 3 × 10 MB base64-encoded
+    "SMTPD": os.environ.get("MEDCODE_CONSULT_SMTPD", "127.0.0.1:8025"),
+    "IMAP_HOST": os.environ.get("MEDCODE_CONSULT_IMAP_HOST", ""),
+    "IMAP_PORT": int(os.environ.get("MEDCODE_CONSULT_IMAP_PORT", "993")),
+    "IMAP_SSL": env_bool("MEDCODE_CONSULT_IMAP_SSL", True),
+    "IMAP_USER": os.environ.get("MEDCODE_CONSULT_IMAP_USER", ""),
+    "IMAP_PASSWORD": os.environ.get("MEDCODE_CONSULT_IMAP_PASSWORD", ""),
+    "IMAP_FOLDER": os.environ.get("MEDCODE_CONSULT_IMAP_FOLDER", "INBOX"),
+    "DIGEST_HOUR": int(os.environ.get("MEDCODE_CONSULT_DIGEST_HOUR", "8")),  # local time of the overdue digest
+    "SITE_URL": os.environ.get("MEDCODE_SITE_URL", "http://127.0.0.1:8000"),  # links in emails
+}
+# Background work (CaseConsultant mail, digests) goes through Django's tasks API. The database
+# backend needs `medcode worker` running (`medcode serve` starts one); see README to move to another.
+TASKS = {"default": {"BACKEND": os.environ.get("MEDCODE_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
 # Where the Upgrade page sends a reader to pay (a provider's checkout page); empty: ask staff.
 MEDCODE_SUBSCRIBE_URL = os.environ.get("MEDCODE_SUBSCRIBE_URL", "")
 # Requests per minute per API token (subscribers) and per client address (everyone else).

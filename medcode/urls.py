@@ -8,7 +8,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("casepilot/", include("medcode.assistant.urls")),
-    path("caseconsultant/", code_views.coming_soon, {"feature": "CaseConsultant"}, name="caseconsultant"),
+    path("caseconsultant/", include("medcode.consult.urls")),
     path("case2code/", include("medcode.search.urls")),
     path("careers/", code_views.coming_soon, {"feature": "CareerCenter"}, name="careers"),
     path("accounts/", include("medcode.accounts.urls")),

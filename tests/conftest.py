@@ -60,6 +60,13 @@ def fresh_release_cache():
     forget_index_stamp()
 
 
+@pytest.fixture(autouse=True)
+def tasks_run_at_once(settings):
+    """Background work runs as it is queued, so a test sees its mail in mail.outbox; the
+    database backend and `medcode worker` are tested on their own (test_consult_mail)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture
 def frozen_clock(monkeypatch):
     """Rate-limit windows stand still, so a test cannot straddle a window boundary."""

@@ -290,3 +290,90 @@ def test_casepilot_from_a_code_page_answers_with_sources_to_follow(tab, medcode_
     answer.get_by_role("link", name="CPT 27130 · RVU").click()
     tab.wait_for_url("**/cpt/27130/#rvu")
     assert tab.locator("h1").inner_text() == "27130"
+
+
+def _wait_for_mail(site, address, containing, timeout=30):
+    """The email to address holding a text, once the site's worker has sent it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for path in sorted((site.home / "mail").glob("*.log"), key=lambda p: p.stat().st_mtime, reverse=True):
+            text = path.read_text()
+            if f"To: {address}" in text and containing in text:
+                return text
+        time.sleep(0.3)
+    pytest.fail(f"no email to {address} holding {containing!r}")
+
+
+def _send_mail(port, sender, subject, body, reply_to=None):
+    import smtplib
+    from email.message import EmailMessage
+    from email.utils import make_msgid
+
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = sender, "cases@localhost", subject
+    message["Message-ID"] = make_msgid(domain="clinic.example")
+    if reply_to:
+        message["In-Reply-To"] = message["References"] = reply_to
+    message.set_content(body)
+    with smtplib.SMTP("127.0.0.1", port, timeout=30) as client:
+        client.send_message(message)
+
+
+def test_a_case_by_email_is_answered_from_the_consultant_queue(tab, medcode_site):
+    """`medcode serve` (with its worker) plus `medcode consult smtpd`: email in, consultant answers, email out."""
+    coder, expert = "ortho.coder@clinic.example", "dana.expert@medcode.example"
+    medcode_site.run("shell", "-c", "from django.utils import timezone; from medcode.accounts.models import User; "
+                     f"User.objects.create_user('{coder}', 'a long passphrase 7', email_verified_at=timezone.now()); "
+                     f"User.objects.create_user('{expert}', 'a long passphrase 7', email_verified_at=timezone.now(), "
+                     "full_name='Dana Expert')")
+    medcode_site.run("plan", "set", coder, "subscriber", "--until", "2099-12-31")
+    assert "works the CaseConsultant queue" in medcode_site.run("consult", "add-consultant", expert)
+    port = _free_port()
+    receiver = subprocess.Popen([medcode_site.medcode, "consult", "smtpd", f"127.0.0.1:{port}"], env=medcode_site.env,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        assert "SMTP receiver" in receiver.stdout.readline()
+        _send_mail(port, coder, "Arthrocentesis with knee arthroplasty",
+                   "Can 20610 be billed with 27447-RT on the same knee, same day?")
+        ack = _wait_for_mail(medcode_site, coder, "We have your case")
+        number = re.search(r"\[medcode case #(\d+)\]", ack).group(1)
+        assert "24 business hours" in ack
+
+        # The consultant logs in, finds the case in the queue, claims it and answers from CasePilot's draft.
+        tab.goto(medcode_site + "/accounts/login/?next=/caseconsultant/queue/")
+        tab.get_by_label("Email").fill(expert)
+        tab.get_by_label("Password").fill("a long passphrase 7")
+        tab.get_by_role("button", name="Log in").click()
+        tab.wait_for_url("**/caseconsultant/queue/")
+        tab.get_by_role("link", name=f"#{number}").click()
+        assert tab.get_by_role("heading", name=f"Case #{number}: Arthrocentesis with knee arthroplasty").is_visible()
+        assert tab.locator(".thread").get_by_role("link", name="20610").get_attribute("href") == "/cpt/20610/"
+        tab.get_by_role("button", name="Claim").click()
+        assert expert in tab.locator(".case-facts").inner_text()
+        tab.get_by_role("button", name="Start the reply from this draft").click()
+        draft = tab.get_by_label("Reply to the submitter (sent by email and shown on the case)")
+        assert "27447" in draft.input_value()
+        draft.fill("20610 on the same knee is included in 27447: report 27447-RT only.")
+        tab.get_by_label("Internal note (never shown to the submitter)").fill("NCCI manual ch. 4 checked")
+        tab.get_by_role("button", name="Add note").click()
+        tab.get_by_label("Reply to the submitter (sent by email and shown on the case)").fill(
+            "20610 on the same knee is included in 27447: report 27447-RT only.")
+        tab.get_by_role("button", name="Send reply").click()
+        assert "Answered" in tab.locator(".case-facts").inner_text()
+
+        # The answer reaches the coder by email, threaded; the coder's reply reopens the case.
+        answer = _wait_for_mail(medcode_site, coder, "included in 27447")
+        message_id = re.search(r"^Message-ID: (<[^>]+>)", answer, re.M).group(1)
+        _send_mail(port, coder, "Re: thanks", "Thanks! And the left knee next week?", reply_to=message_id)
+        deadline = time.monotonic() + 30
+        while "the left knee next week" not in tab.locator(".thread").inner_text():
+            assert time.monotonic() < deadline, "the reply did not reach the case"
+            time.sleep(0.5)
+            tab.reload()
+        assert "Waiting for the consultant" in tab.locator(".case-facts").inner_text()
+        assert "NCCI manual ch. 4 checked" in tab.locator(".notes").inner_text()
+        tab.get_by_role("link", name="← Queue").click()
+        assert tab.get_by_role("link", name=f"#{number}").is_visible()
+    finally:
+        receiver.terminate()
+        receiver.wait(timeout=10)

@@ -1,0 +1,269 @@
+"""A received email becomes a case, a message on its case, a polite refusal or a dead letter.
+
+Both the SMTP receiver and the IMAP poller hand raw bytes to receive(); nothing they hand
+over is lost: what cannot be read is kept whole in DeadLetter for staff to retry.
+"""
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass, field
+from email import errors, policy
+from email.parser import BytesParser
+from email.utils import getaddresses
+from html.parser import HTMLParser
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from medcode.accounts import ratelimit
+from medcode.accounts.models import User
+from medcode.consult import attachments, cases, mailout
+from medcode.consult.models import Case, DeadLetter, MailRecord
+
+log = logging.getLogger(__name__)
+CASE_TAG = re.compile(r"\[medcode case #(\d+)\]", re.I)
+QUOTE_START = re.compile(r"^(On .{4,200}wrote:|-{2,} ?Original Message ?-{2,}|From: .*<[^>]+@[^>]+>)\s*$", re.M)
+MESSAGE_ID = re.compile(r"<[^<>\s]+>")
+CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Defects after which the parts of a message cannot be told apart: its content would be guessed.
+FATAL_DEFECTS = (errors.NoBoundaryInMultipartDefect, errors.StartBoundaryNotFoundDefect,
+                 errors.MultipartInvariantViolationDefect, errors.CloseBoundaryNotFoundDefect)
+
+
+class Unreadable(Exception):
+    pass
+
+
+@dataclass
+class Inbound:
+    message_id: str
+    sender: str
+    subject: str
+    text: str
+    replies_to: list = field(default_factory=list)  # Message-IDs from In-Reply-To and References
+    files: list = field(default_factory=list)  # (filename, bytes)
+    automatic: str = ""  # why no one should answer it: an auto-reply or a delivery report
+
+
+@dataclass
+class Outcome:
+    kind: str  # case, message, duplicate, unregistered, unverified, over_quota, automatic, dead
+    case: Case | None = None
+    detail: str = ""
+
+
+def max_bytes():
+    return settings.MEDCODE_CONSULT["MAX_MESSAGE_MB"] * 1024 * 1024
+
+
+def parse(raw):
+    if len(raw) > max_bytes():
+        raise Unreadable(f"The message is {len(raw) / 1e6:.1f} MB, over the {max_bytes() // 2**20} MB limit.")
+    try:
+        message = BytesParser(policy=policy.default).parsebytes(raw)
+        senders = [address for _, address in getaddresses([str(value) for value in message.get_all("From", [])])
+                   if "@" in address]
+        if not senders:
+            raise Unreadable("The message has no sender address (From).")
+        message_id = (MESSAGE_ID.findall(str(message.get("Message-ID", ""))) or [None])[0]
+        # A message without an id still gets a stable one, so its redelivery is recognised.
+        message_id = message_id or f"<{hashlib.sha256(raw).hexdigest()}@no-message-id.medcode>"
+        replies_to = MESSAGE_ID.findall(f"{message.get('In-Reply-To', '')} {message.get('References', '')}")
+        broken = [defect for part in message.walk() for defect in part.defects if isinstance(defect, FATAL_DEFECTS)]
+        if broken:
+            raise Unreadable(f"The message's MIME structure is broken: {broken[0].__doc__ or type(broken[0]).__name__}"
+                             .strip())
+        text, files = _body(message)
+        if not text.strip() and not files:
+            raise Unreadable("No text or attachment could be found in the message.")
+        return Inbound(message_id=message_id[:255], sender=senders[0].strip().lower(),
+                       subject=" ".join(_printable(str(message.get("Subject", ""))).split())[:200],
+                       text=_printable(text), replies_to=replies_to, files=files, automatic=_automatic(message, senders[0]))
+    except Unreadable:
+        raise
+    except Exception as error:  # the email package raises many kinds on broken MIME
+        raise Unreadable(f"The message's MIME structure could not be read ({type(error).__name__}: {error}).")
+
+
+def receive(raw, *, source, dead_letter=None, too_big=None):
+    """Turn one raw message into its outcome. A retried dead letter is passed in and updated.
+
+    too_big: the size of a message too large to fetch, of which raw holds only the headers.
+    """
+    if too_big:
+        return _dead(raw, source, f"The message is {too_big / 1e6:.1f} MB, over the {max_bytes() // 2**20} MB "
+                                  "limit: only its headers were kept; it is still in the mailbox.", dead_letter)
+    try:
+        inbound = parse(raw)
+    except Unreadable as error:
+        return _dead(raw, source, str(error), dead_letter)
+    if MailRecord.objects.filter(message_id=inbound.message_id).exists():
+        record = MailRecord.objects.get(message_id=inbound.message_id)
+        return _done(Outcome("duplicate", record.case, "already received"), dead_letter)
+    try:
+        with transaction.atomic():
+            outcome = _route(inbound)
+    except IntegrityError:  # the same message delivered twice at once: the other delivery won
+        if not MailRecord.objects.filter(message_id=inbound.message_id).exists():
+            raise
+        return _done(Outcome("duplicate", detail="already received"), dead_letter)
+    except Exception as error:  # a bug must not lose the message: keep it to retry once fixed
+        log.exception("could not handle message %s", inbound.message_id)
+        return _dead(raw, source, f"medcode failed on this message: {type(error).__name__}: {error}", dead_letter,
+                     inbound)
+    return _done(outcome, dead_letter)
+
+
+def _route(inbound):
+    def record(kind, case=None):
+        MailRecord.objects.create(message_id=inbound.message_id, direction="in", kind=kind, case=case,
+                                  address=inbound.sender)
+
+    if inbound.automatic:
+        record("automatic")
+        return Outcome("automatic", detail=inbound.automatic)
+    user = User.objects.filter(email__iexact=inbound.sender, is_active=True).first()
+    if user is None:
+        record("unregistered")
+        _refuse(inbound, "unregistered", {})
+        return Outcome("unregistered")
+    checked, problems = attachments.check_all(inbound.files)
+    case = _thread(inbound, user)
+    text = _new_part(inbound.text) if case else inbound.text
+    draft, kinds = cases.masked(cases.Draft(question=text.strip() or "(no text)", subject=inbound.subject,
+                                            files=checked))
+    notices = problems + [file.note for file in draft.files if file.note]
+    if case is not None:
+        cases.add_message(case, user, draft, via=Case.Via.EMAIL, phi_kinds=kinds, mail_id=inbound.message_id)
+        if notices or kinds:
+            mailout.send("notice", user.email, "notice", {"notices": notices, "phi": kinds}, case=case,
+                         answering=inbound.message_id)
+        return Outcome("message", case)
+    try:
+        case = cases.open_case(user, draft, via=Case.Via.EMAIL, phi_kinds=kinds, mail_id=inbound.message_id,
+                               notices=notices)
+    except cases.Refused as refusal:
+        record(refusal.kind)
+        _refuse(inbound, refusal.kind, {"allowance": refusal.allowance})
+        return Outcome(refusal.kind, detail=str(refusal))
+    return Outcome("case", case)
+
+
+def _thread(inbound, user):
+    """The submitter's case this message answers: by the ids it replies to, else by the subject's tag."""
+    linked = MailRecord.objects.filter(message_id__in=inbound.replies_to, case__submitter=user).select_related("case")
+    case = next((record.case for record in linked.order_by("-at")), None)
+    if case is None and (tag := CASE_TAG.search(inbound.subject)):
+        case = Case.objects.filter(pk=int(tag.group(1)), submitter=user).first()
+    return case
+
+
+def _refuse(inbound, kind, context):
+    # One refusal per address a day: a forged sender must not turn medcode into a spam cannon.
+    allowed, _ = ratelimit.hit(f"consult-refusal:{inbound.sender}", 1, 24 * 3600)
+    if allowed:
+        mailout.send(kind, inbound.sender, kind, {"subject": inbound.subject, **context},
+                     answering=inbound.message_id)
+
+
+def _dead(raw, source, reason, dead_letter, inbound=None):
+    sender, subject = (inbound.sender, inbound.subject) if inbound else _peek(raw)
+    if dead_letter is None:
+        dead_letter = DeadLetter.objects.create(raw=raw, size=len(raw), source=source, sender=sender[:254],
+                                                subject=subject[:200], reason=reason)
+    else:
+        dead_letter.attempts += 1
+        dead_letter.reason, dead_letter.last_tried_at = reason, timezone.now()
+        dead_letter.save()
+    return Outcome("dead", detail=reason)
+
+
+def _done(outcome, dead_letter):
+    if dead_letter is not None:
+        dead_letter.status, dead_letter.last_tried_at = DeadLetter.Status.DONE, timezone.now()
+        dead_letter.attempts += 1
+        dead_letter.reason = f"{dead_letter.reason}\nRetried: {outcome.kind}."
+        dead_letter.save()
+    return outcome
+
+
+def _peek(raw):
+    """Sender and subject of a message that would not parse, for the dead-letter list."""
+    head = raw[:20000].decode("latin-1").split("\r\n\r\n")[0].split("\n\n")[0]
+    found = {name.lower(): value.strip() for name, value in re.findall(r"^(From|Subject):(.*)$", head, re.M | re.I)}
+    return found.get("from", ""), found.get("subject", "")
+
+
+def _automatic(message, sender):
+    if message.get_content_type() == "multipart/report" or re.match(r"(mailer-daemon|postmaster)@", sender, re.I):
+        return "a delivery failure report"
+    auto = str(message.get("Auto-Submitted", "no")).strip().lower()
+    if auto != "no" or str(message.get("Precedence", "")).lower() in {"bulk", "junk", "list"} \
+            or message.get("X-Autoreply") or message.get("X-Autorespond"):
+        return "an automatic reply"
+    return ""
+
+
+def _body(message):
+    part = message.get_body(preferencelist=("plain", "html"))
+    text = _text_of(part) if part is not None else ""
+    files = []
+    for attachment in message.iter_attachments():
+        if attachment.get_content_maintype() == "multipart" or attachment.get_content_type() == "message/rfc822":
+            continue
+        data = attachment.get_payload(decode=True) or b""
+        files.append((attachment.get_filename() or "attachment", data))
+    return text, files
+
+
+def _text_of(part):
+    try:
+        text = part.get_content()
+    except (LookupError, UnicodeError):  # an unknown or lying charset: read what can be read
+        text = (part.get_payload(decode=True) or b"").decode("utf-8", errors="replace")
+    if part.get_content_subtype() == "html":
+        text = _Text.of(text)
+    return text.replace("\r\n", "\n")
+
+
+def _printable(text):
+    """Text without control characters (PostgreSQL cannot even store NUL), lines and tabs kept."""
+    return CONTROLS.sub("", text)
+
+
+def _new_part(text):
+    """A reply's own words: the quoted thread below "On … wrote:" or "> " lines is dropped."""
+    match = QUOTE_START.search(text)
+    if match:
+        text = text[:match.start()]
+    return "\n".join(line for line in text.splitlines() if not line.startswith(">")).strip()
+
+
+class _Text(HTMLParser):
+    SKIP = {"script", "style", "head"}
+    BREAKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4"}
+
+    def __init__(self):
+        super().__init__()
+        self.parts, self.skipping = [], 0
+
+    @classmethod
+    def of(cls, html):
+        parser = cls()
+        parser.feed(html)
+        parser.close()
+        return re.sub(r"\n{3,}", "\n\n", "".join(parser.parts)).strip()
+
+    def handle_starttag(self, tag, attrs):
+        self.skipping += tag in self.SKIP
+        if tag in self.BREAKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        self.skipping -= tag in self.SKIP and self.skipping > 0
+
+    def handle_data(self, data):
+        if not self.skipping:
+            self.parts.append(data)

@@ -1,0 +1,42 @@
+"""medcode worker: runs queued background work (mail, notifications) and starts the daily digest."""
+
+import signal
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections
+from django.utils.crypto import get_random_string
+from django_tasks import DEFAULT_TASK_BACKEND_ALIAS
+from django_tasks_db.management.commands.db_worker import Worker
+
+from medcode.consult import tasks
+
+
+class Command(BaseCommand):
+    help = "Run queued background work (the database task backend) until stopped; --once empties the queue and exits."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--once", action="store_true", help="run what is due now, then exit")
+        parser.add_argument("--interval", type=float, default=1.0, help="seconds between looks at the queue")
+
+    def handle(self, once=False, interval=1.0, **options):
+        backend = settings.TASKS[DEFAULT_TASK_BACKEND_ALIAS]["BACKEND"]
+        if "django_tasks_db" not in backend:
+            self.stderr.write(f"The task backend is {backend}: it runs tasks itself, no worker is needed.")
+            return
+        self.running = True
+        signal.signal(signal.SIGTERM, self._stop)
+        signal.signal(signal.SIGINT, self._stop)
+        worker_id = get_random_string(32)
+        while self.running:
+            close_old_connections()
+            tasks.enqueue_due()
+            Worker(queue_names=["*"], interval=0, batch=True, backend_name=DEFAULT_TASK_BACKEND_ALIAS,
+                   startup_delay=False, max_tasks=None, worker_id=worker_id, excluded_queue_names=[]).run()
+            if once:
+                return
+            time.sleep(interval)
+
+    def _stop(self, signum, frame):
+        self.running = False

@@ -250,3 +250,17 @@ def test_dead_letters_are_listed_and_retried_by_consultants(consultant):
     letter.refresh_from_db()
     assert letter.status == "done" and Case.objects.get().subject == "ok now"
     assert AuditEvent.objects.filter(action="retried", actor=consultant.user).exists()
+
+
+def test_files_sharing_a_name_are_each_screened_and_names_too():
+    from medcode.consult import attachments
+
+    clean = attachments.check("notes.txt", b"Knee arthroscopy, 29881.")
+    phi_text = attachments.check("notes.txt", b"Pt name: John Smith, DOB 03/14/1962, for 29881.")
+    named = attachments.check("SMITH_JOHN_DOB_03-14-1962.txt", b"Knee arthroscopy.")
+    draft, kinds = cases.masked(cases.Draft(question="29881?", files=[clean, phi_text, named]))
+    assert [file.filename for file in draft.files] == ["notes.txt", "notes.masked.txt", "attachment 3.txt"]
+    assert b"John Smith" not in draft.files[1].data and draft.files[0].data == b"Knee arthroscopy, 29881."
+    assert "date of birth" in kinds
+    long_name = attachments.check("x" * 116 + ".txt", b"MRN 12345678 for 29881")
+    assert len(cases.masked(cases.Draft(question="q", files=[long_name]))[0].files[0].filename) <= 120

@@ -280,3 +280,85 @@ def test_auto_replies_and_bounces_are_not_answered(receiver, relay):
 def test_the_receiver_is_not_an_open_relay(receiver):
     refused = receiver(email_from("coder@clinic.example", "relay", "x"), rcpt="victim@elsewhere.example")
     assert refused == [550]
+
+
+def test_nested_signed_and_forwarded_mime_keep_every_file_and_text():
+    from email.mime.application import MIMEApplication
+    from email.mime.image import MIMEImage
+    from email.mime.multipart import MIMEMultipart
+    from email.mime.text import MIMEText
+
+    pdf = b"%PDF-1.4 op note"
+    # Apple Mail: alternative(plain, mixed(html, pdf)); inside an S/MIME signature; plus a forwarded message
+    # and an Outlook signature logo.
+    html_and_file = MIMEMultipart("mixed", _subparts=[MIMEText("<p>See the op note.</p>", "html"),
+                                                      MIMEApplication(pdf, "pdf", Name="op-note.pdf")])
+    html_and_file.get_payload()[1].add_header("Content-Disposition", "attachment", filename="op-note.pdf")
+    body = MIMEMultipart("alternative", _subparts=[MIMEText("See the op note."), html_and_file])
+    forwarded = EmailMessage()
+    forwarded["Subject"] = "Denial for 29881"
+    forwarded.set_content("The payer denied 29881-RT as bundled.")
+    logo = MIMEImage(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\0" * 20, "png")
+    logo.add_header("Content-ID", "<logo@clinic>")
+    logo.add_header("Content-Disposition", "inline")
+    signature = MIMEApplication(b"signature", "pkcs7-signature", Name="smime.p7s")
+    mixed = MIMEMultipart("mixed", _subparts=[body, logo])
+    mixed.attach(MIMEApplication(forwarded.as_bytes(), "octet-stream"))
+    mixed.get_payload()[-1].replace_header("Content-Type", "message/rfc822")
+    mixed.get_payload()[-1].set_payload([forwarded])
+    signed = MIMEMultipart("signed", _subparts=[mixed, signature], protocol="application/pkcs7-signature")
+    signed["From"], signed["Subject"] = "coder@clinic.example", "Signed case"
+
+    inbound = mailin.parse(signed.as_bytes())
+    assert [name for name, _ in inbound.files] == ["op-note.pdf"]
+    assert "See the op note." in inbound.text and "The payer denied 29881-RT" in inbound.text
+    assert inbound.text.count("See the op note") == 1, "the HTML alternative is not added again"
+
+
+def test_quoted_lines_go_but_a_coders_own_greater_than_stays():
+    text = "Time was >45 minutes, >50% counseling.\n> old quoted line\n>> older\n"
+    assert mailin._new_part(text) == "Time was >45 minutes, >50% counseling."
+
+
+@pytest.mark.django_db
+def test_subjects_are_plain_text_and_replies_thread_to_the_submitters_mail(receiver, relay):
+    make_user("coder@clinic.example", subscriber=True)
+    consultant = make_user("expert@medcode.example")
+    cases.grant_consultant(consultant)
+    receiver(email_from("coder@clinic.example", "E&M level for a 'new' patient", "99204 or 99214?",
+                        message_id="<em@clinic.example>"))
+    ack = relay.to("coder@clinic.example")[0]
+    assert "E&M level for a 'new' patient" in ack["Subject"] and "&amp;" not in ack["Subject"]
+    case = Case.objects.get()
+    cases.answer(case, consultant, "New: no professional service in 3 years, so 99204.")
+    answer = relay.to("coder@clinic.example")[-1]
+    assert answer["In-Reply-To"] == "<em@clinic.example>", "not the consultants' notice"
+    assert "<em@clinic.example>" in answer["References"]
+    assert not any(record.message_id in answer["References"]
+                   for record in MailRecord.objects.filter(address="expert@medcode.example"))
+
+
+@pytest.mark.django_db
+def test_a_consultant_replying_by_email_is_sent_to_the_workspace(receiver, relay):
+    make_user("coder@clinic.example", subscriber=True)
+    consultant = make_user("expert@medcode.example")
+    cases.grant_consultant(consultant)
+    receiver(email_from("coder@clinic.example", "Q", "J1100 units?"))
+    case = Case.objects.get()
+    notice = relay.to("expert@medcode.example")[0]
+    receiver(email_from("expert@medcode.example", f"Re: {notice['Subject']}", "8 units.",
+                        reply_to_id=notice["Message-ID"]))
+    assert Case.objects.count() == 1 and case.messages.count() == 1
+    assert "Answer in the workspace" in relay.to("expert@medcode.example")[-1].get_content()
+
+
+@pytest.mark.django_db
+def test_too_many_follow_ups_wait_in_the_dead_letters(receiver, relay, monkeypatch):
+    monkeypatch.setattr(mailin, "WRITES_PER_HOUR", 1)
+    make_user("coder@clinic.example", subscriber=True)
+    receiver(email_from("coder@clinic.example", "Q", "J1100 units?"))
+    case = Case.objects.get()
+    receiver(email_from("coder@clinic.example", f"{case.tag}", "one more"),
+             email_from("coder@clinic.example", f"{case.tag}", "and another"))
+    assert case.messages.count() == 2
+    assert "messages an hour" in DeadLetter.objects.get().reason

@@ -42,10 +42,22 @@ class Draft:
 
 
 def screen(draft):
-    """{where: [phi.Finding]} for each text and readable attachment holding likely PHI."""
+    """{where: [phi.Finding]} for each text holding likely PHI. A file is keyed by its position,
+    ("file", i) for its text and ("name", i) for its name, since two files may share a name."""
     found = {name: phi.find(text) for name, text in draft.texts().items() if text}
-    found.update({checked.filename: phi.find(checked.text) for checked in draft.files if checked.text})
+    for index, checked in enumerate(draft.files):
+        found[("file", index)] = phi.find(checked.text) if checked.text else []
+        # EHR exports carry the patient in the file name: SMITH_JOHN_MRN_123456.pdf
+        found[("name", index)] = phi.find(checked.filename.replace("_", " "))
     return {where: findings for where, findings in found.items() if findings}
+
+
+def place_of(where, draft):
+    """Words for where a finding is: "the documentation", "file op-note.pdf", "the name of file 2"."""
+    if isinstance(where, tuple):
+        kind, index = where
+        return f"file {draft.files[index].filename}" if kind == "file" else f"the name of file {index + 1}"
+    return {"codes_chosen": "the codes"}.get(where, f"the {where}")
 
 
 def masked(draft):
@@ -58,14 +70,22 @@ def masked(draft):
                    key=list(phi.KINDS).index)
     texts = {name: phi.mask(text, found[name]) if name in found else text for name, text in draft.texts().items()}
     files = []
-    for checked in draft.files:
-        if checked.filename in found:
-            text = phi.mask(checked.text, found[checked.filename])
-            stem = checked.filename.rpartition(".")[0] or checked.filename
-            checked = attachments.Checked(
-                filename=f"{stem}.masked.txt", kind="txt", content_type="text/plain", size=len(text.encode()),
-                text=text, data=text.encode(),
-                note=f"{checked.filename} held likely patient identifiers: kept as its text, masked.")
+    for index, checked in enumerate(draft.files):
+        name_hides, text_hides = ("name", index) in found, ("file", index) in found
+        if name_hides or text_hides:
+            stem = f"attachment {index + 1}" if name_hides else checked.filename.rpartition(".")[0]
+            stem = (stem or checked.filename)[:120 - len(".masked.txt")]
+            shown = f"attachment {index + 1}" if name_hides else checked.filename
+            if text_hides:
+                text = phi.mask(checked.text, found[("file", index)])
+                checked = attachments.Checked(
+                    filename=f"{stem}.masked.txt", kind="txt", content_type="text/plain", size=len(text.encode()),
+                    text=text, data=text.encode(),
+                    note=f"{shown} held likely patient identifiers: kept as its text, masked.")
+            else:
+                extension = checked.filename.rpartition(".")[2]
+                checked = replace(checked, filename=f"{stem}.{extension}",
+                                  note=f"The name of {shown} held likely patient identifiers: renamed.")
         files.append(checked)
     return replace(draft, files=files, **texts), [phi.KINDS[kind] for kind in kinds]
 
@@ -97,7 +117,7 @@ def open_case(user, draft, *, via, phi_kinds=(), mail_id=None, notices=(), now=N
         raise Refused("over_quota", f"Your plan's {allowance.limit} case(s) this month are used; more from "
                                     f"{allowance.resets_on:%B} 1.", allowance)
     case = Case.objects.create(
-        submitter=user, subject=(draft.subject or draft.question).strip()[:200] or "(no subject)",
+        submitter=user, subject=" ".join((draft.subject or draft.question).split())[:200] or "(no subject)",
         code_set=draft.code_set, specialty=draft.specialty, codes_chosen=draft.codes_chosen, via=via,
         plan=allowance.plan, phi_masked=list(phi_kinds), created_at=now, due_at=quota.due_at(allowance.plan, now))
     _message(case, user, Message.Role.SUBMITTER, draft, via, now)
@@ -109,7 +129,7 @@ def open_case(user, draft, *, via, phi_kinds=(), mail_id=None, notices=(), now=N
                  case=case, answering=mail_id)
     from medcode.consult import tasks
 
-    tasks.notify_consultants.enqueue(case.pk)
+    mailout.later(tasks.notify_consultants, case.pk)
     return case
 
 
@@ -117,6 +137,7 @@ def open_case(user, draft, *, via, phi_kinds=(), mail_id=None, notices=(), now=N
 def add_message(case, user, draft, *, via, phi_kinds=(), mail_id=None, now=None):
     """The submitter writes again: an answered case reopens with a new due time."""
     now = now or timezone.now()
+    case = Case.objects.select_for_update().get(pk=case.pk)  # a consultant may be answering right now
     message = _message(case, user, Message.Role.SUBMITTER, draft, via, now)
     if mail_id:
         MailRecord.objects.create(message_id=mail_id, direction="in", kind="message", case=case, address=user.email)
@@ -125,11 +146,11 @@ def add_message(case, user, draft, *, via, phi_kinds=(), mail_id=None, now=None)
     if case.status == Case.Status.ANSWERED:
         case.status, case.due_at = Case.Status.OPEN, quota.due_at(case.plan, now)
         audit(user, "reopened", case)
-    case.save()
+    case.save(update_fields=["phi_masked", "status", "due_at"])
     audit(user, "wrote", case, f"by {dict(Case.Via.choices)[via].lower()}")
     from medcode.consult import tasks
 
-    tasks.notify_consultants.enqueue(case.pk, message.pk)
+    mailout.later(tasks.notify_consultants, case.pk, message.pk)
     return message
 
 

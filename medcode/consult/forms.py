@@ -77,20 +77,18 @@ class WriteForm(forms.Form):
         data = super().clean()
         if self.errors:
             return data
-        found = cases.screen(self.draft())
+        draft = self.draft()
+        found = cases.screen(draft)
         if found:
-            where = {"subject": "the subject", "question": "the question", "documentation": "the documentation",
-                     "codes_chosen": "the codes"}
-            lines = [f"{where.get(place, place)}: " + ", ".join(
-                f"{finding.label} (“{self._text(place)[finding.start:finding.end]}”)" if place in where
-                else finding.label for finding in findings) for place, findings in found.items()]
+            texts = draft.texts()
+            lines = [f"{cases.place_of(where, draft)}: " + ", ".join(
+                f"{finding.label} (“{texts[where][finding.start:finding.end]}”)" if where in texts else finding.label
+                for finding in findings) for where, findings in found.items()]
             raise forms.ValidationError(
                 ["This looks like protected health information. Remove it (or replace it with a placeholder "
                  "such as [patient]) and send again:", *lines], code="phi")
         return data
 
-    def _text(self, place):
-        return self.cleaned_data.get(place, "")
 
 
 class NewCaseForm(WriteForm):

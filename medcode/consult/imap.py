@@ -6,6 +6,7 @@ fails before that, the message stays unseen and the next run tries it again.
 """
 
 import imaplib
+import logging
 import re
 from dataclasses import dataclass
 
@@ -13,6 +14,7 @@ from django.conf import settings
 
 from medcode.consult import mailin
 
+log = logging.getLogger(__name__)
 SIZE = re.compile(rb"RFC822\.SIZE (\d+)")
 
 
@@ -46,8 +48,15 @@ def fetch(mailbox=None, folder=None):
             raise ValueError(f"The mailbox has no folder {folder!r}.")
         _, found = mailbox.uid("SEARCH", None, "UNSEEN")
         for uid in (found[0] or b"").split():
-            outcome = _one(mailbox, uid)
-            kinds[outcome.kind] = kinds.get(outcome.kind, 0) + 1
+            try:
+                kind = _one(mailbox, uid).kind
+            except (imaplib.IMAP4.error, OSError):
+                raise  # the mailbox itself failed: stop, and try again next run
+            except Exception:  # medcode could not store it (say, the database is down): left unseen
+                log.exception("message %s stays unseen in the mailbox", uid)
+                kinds["failed"] = kinds.get("failed", 0) + 1
+                continue
+            kinds[kind] = kinds.get(kind, 0) + 1
             mailbox.uid("STORE", uid, "+FLAGS", "(\\Seen)")
     finally:
         try:

@@ -26,6 +26,11 @@ log = logging.getLogger(__name__)
 CASE_TAG = re.compile(r"\[medcode case #(\d+)\]", re.I)
 QUOTE_START = re.compile(r"^(On .{4,200}wrote:|-{2,} ?Original Message ?-{2,}|From: .*<[^>]+@[^>]+>)\s*$", re.M)
 MESSAGE_ID = re.compile(r"<[^<>\s]+>")
+QUOTED = re.compile(r">( |>|$)")
+SIGNATURES = {"application/pkcs7-signature", "application/x-pkcs7-signature", "application/pgp-signature"}
+WRITES_PER_HOUR = 30  # a submitter's messages on their cases, as on the web
+REFUSALS_PER_DAY = 500
+MAX_TEXT = 50_000  # characters of an email's text kept; the web form takes 10,000 for a question
 CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Defects after which the parts of a message cannot be told apart: its content would be guessed.
 FATAL_DEFECTS = (errors.NoBoundaryInMultipartDefect, errors.StartBoundaryNotFoundDefect,
@@ -63,14 +68,14 @@ def parse(raw):
         raise Unreadable(f"The message is {len(raw) / 1e6:.1f} MB, over the {max_bytes() // 2**20} MB limit.")
     try:
         message = BytesParser(policy=policy.default).parsebytes(raw)
-        senders = [address for _, address in getaddresses([str(value) for value in message.get_all("From", [])])
-                   if "@" in address]
+        senders = [_printable(address) for _, address in
+                   getaddresses([str(value) for value in message.get_all("From", [])]) if "@" in address]
         if not senders:
             raise Unreadable("The message has no sender address (From).")
-        message_id = (MESSAGE_ID.findall(str(message.get("Message-ID", ""))) or [None])[0]
+        message_id = (MESSAGE_ID.findall(_printable(str(message.get("Message-ID", "")))) or [None])[0]
         # A message without an id still gets a stable one, so its redelivery is recognised.
         message_id = message_id or f"<{hashlib.sha256(raw).hexdigest()}@no-message-id.medcode>"
-        replies_to = MESSAGE_ID.findall(f"{message.get('In-Reply-To', '')} {message.get('References', '')}")
+        replies_to = MESSAGE_ID.findall(_printable(f"{message.get('In-Reply-To', '')} {message.get('References', '')}"))
         broken = [defect for part in message.walk() for defect in part.defects if isinstance(defect, FATAL_DEFECTS)]
         if broken:
             raise Unreadable(f"The message's MIME structure is broken: {broken[0].__doc__ or type(broken[0]).__name__}"
@@ -109,6 +114,8 @@ def receive(raw, *, source, dead_letter=None, too_big=None):
         if not MailRecord.objects.filter(message_id=inbound.message_id).exists():
             raise
         return _done(Outcome("duplicate", detail="already received"), dead_letter)
+    except Unreadable as error:  # readable, but not to be taken now (too many messages): kept to retry
+        return _dead(raw, source, str(error), dead_letter, inbound)
     except Exception as error:  # a bug must not lose the message: keep it to retry once fixed
         log.exception("could not handle message %s", inbound.message_id)
         return _dead(raw, source, f"medcode failed on this message: {type(error).__name__}: {error}", dead_letter,
@@ -129,11 +136,19 @@ def _route(inbound):
         record("unregistered")
         _refuse(inbound, "unregistered", {})
         return Outcome("unregistered")
-    checked, problems = attachments.check_all(inbound.files)
     case = _thread(inbound, user)
-    text = _new_part(inbound.text) if case else inbound.text
-    draft, kinds = cases.masked(cases.Draft(question=text.strip() or "(no text)", subject=inbound.subject,
-                                            files=checked))
+    if case is None and cases.may_work(user) and _answers_a_case(inbound):
+        record("consultant")
+        mailout.send("consultant", user.email, "consultant", {"subject": inbound.subject}, answering=inbound.message_id)
+        return Outcome("consultant", detail="a consultant answers from the workspace")
+    if case is not None and not ratelimit.hit(f"consult-write:{user.pk}", WRITES_PER_HOUR, 3600)[0]:
+        raise Unreadable(f"More than {WRITES_PER_HOUR} messages an hour from {user.email}: kept to retry later.")
+    checked, problems = attachments.check_all(inbound.files)
+    text = (_new_part(inbound.text) if case else inbound.text).strip()
+    if len(text) > MAX_TEXT:
+        problems.append(f"Your text was cut at {MAX_TEXT:,} characters: attach long documents as files.")
+        text = text[:MAX_TEXT]
+    draft, kinds = cases.masked(cases.Draft(question=text or "(no text)", subject=inbound.subject, files=checked))
     notices = problems + [file.note for file in draft.files if file.note]
     if case is not None:
         cases.add_message(case, user, draft, via=Case.Via.EMAIL, phi_kinds=kinds, mail_id=inbound.message_id)
@@ -160,9 +175,16 @@ def _thread(inbound, user):
     return case
 
 
+def _answers_a_case(inbound):
+    return MailRecord.objects.filter(message_id__in=inbound.replies_to, case__isnull=False).exists() \
+        or bool(CASE_TAG.search(inbound.subject))
+
+
 def _refuse(inbound, kind, context):
-    # One refusal per address a day: a forged sender must not turn medcode into a spam cannon.
-    allowed, _ = ratelimit.hit(f"consult-refusal:{inbound.sender}", 1, 24 * 3600)
+    # One refusal per address a day, and a ceiling for all: forged senders must not turn medcode
+    # into a spam cannon.
+    allowed = ratelimit.hit(f"consult-refusal:{inbound.sender}", 1, 24 * 3600)[0] and \
+        ratelimit.hit("consult-refusals", REFUSALS_PER_DAY, 24 * 3600)[0]
     if allowed:
         mailout.send(kind, inbound.sender, kind, {"subject": inbound.subject, **context},
                      answering=inbound.message_id)
@@ -193,7 +215,7 @@ def _peek(raw):
     """Sender and subject of a message that would not parse, for the dead-letter list."""
     head = raw[:20000].decode("latin-1").split("\r\n\r\n")[0].split("\n\n")[0]
     found = {name.lower(): value.strip() for name, value in re.findall(r"^(From|Subject):(.*)$", head, re.M | re.I)}
-    return found.get("from", ""), found.get("subject", "")
+    return _printable(found.get("from", "")), _printable(found.get("subject", ""))
 
 
 def _automatic(message, sender):
@@ -207,15 +229,51 @@ def _automatic(message, sender):
 
 
 def _body(message):
-    part = message.get_body(preferencelist=("plain", "html"))
-    text = _text_of(part) if part is not None else ""
-    files = []
-    for attachment in message.iter_attachments():
-        if attachment.get_content_maintype() == "multipart" or attachment.get_content_type() == "message/rfc822":
-            continue
-        data = attachment.get_payload(decode=True) or b""
-        files.append((attachment.get_filename() or "attachment", data))
-    return text, files
+    """(text, [(filename, bytes)]): the body, plus text parts that are not one of its alternatives
+    (a forwarded message, a mail program's split body), plus the files. Signatures (S/MIME) and
+    inline images with a Content-ID (logos in signatures) are not files anyone sent on purpose."""
+    body = message.get_body(preferencelist=("plain", "html"))
+    texts, files = [_text_of(body)] if body is not None else [], []
+    for kind, value in _parts(message, body):
+        (texts if kind == "text" else files).append(value)
+    return "\n\n".join(text for text in texts if text.strip()), files
+
+
+def _parts(part, body, files_only=False):
+    """("text", str) and ("file", (name, bytes)) of every leaf but the body. Beside the body, its
+    alternatives give only their files: Apple Mail puts attachments in the HTML alternative."""
+    if part is body:
+        return
+    kind = part.get_content_type()
+    if kind == "multipart/alternative":
+        if _holds(part, body) or files_only:
+            for child in part.iter_parts():
+                yield from _parts(child, body, files_only=True)
+            return
+        part = next(iter(sorted(part.iter_parts(), key=lambda p: p.get_content_type() != "text/plain")), None)
+        if part is None:
+            return
+        kind = part.get_content_type()
+    if kind == "message/rfc822":
+        inner = part.get_payload()[0]
+        inner_body = inner.get_body(preferencelist=("plain", "html"))
+        if inner_body is not None and not files_only:
+            yield "text", f"---- Forwarded message: {inner.get('Subject', '')} ----\n{_text_of(inner_body)}"
+        yield from _parts(inner, inner_body, files_only)
+    elif part.is_multipart():
+        for child in part.iter_parts():
+            yield from _parts(child, body, files_only)
+    elif kind in SIGNATURES or (part.get_content_maintype() == "image" and part.get("Content-ID")
+                                and part.get_content_disposition() != "attachment"):
+        return
+    elif part.get_filename() or part.get_content_maintype() != "text":
+        yield "file", (_printable(part.get_filename() or "attachment"), part.get_payload(decode=True) or b"")
+    elif not files_only:
+        yield "text", _text_of(part)
+
+
+def _holds(part, wanted):
+    return part is wanted or (part.is_multipart() and any(_holds(child, wanted) for child in part.iter_parts()))
 
 
 def _text_of(part):
@@ -238,7 +296,8 @@ def _new_part(text):
     match = QUOTE_START.search(text)
     if match:
         text = text[:match.start()]
-    return "\n".join(line for line in text.splitlines() if not line.startswith(">")).strip()
+    # "> quoted" and ">>" lines are the thread; ">45 minutes" is a coder's own words.
+    return "\n".join(line for line in text.splitlines() if not QUOTED.match(line)).strip()
 
 
 class _Text(HTMLParser):

@@ -8,6 +8,7 @@ from email.utils import formataddr, make_msgid, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tasks import task
@@ -19,7 +20,8 @@ DELIVERY_ATTEMPTS = 6  # about an hour of back-off before a message is given up
 
 
 def consult_address():
-    return settings.MEDCODE_CONSULT["ADDRESS"]
+    """The bare case address, even when the setting carries a display name ("Cases <cases@x>")."""
+    return parseaddr(settings.MEDCODE_CONSULT["ADDRESS"])[1] or settings.MEDCODE_CONSULT["ADDRESS"]
 
 
 def site_url(path=""):
@@ -27,7 +29,7 @@ def site_url(path=""):
 
 
 def new_message_id():
-    domain = parseaddr(consult_address())[1].rpartition("@")[2] or "localhost"
+    domain = consult_address().rpartition("@")[2] or "localhost"
     return make_msgid("medcode", domain=domain)
 
 
@@ -45,18 +47,32 @@ def send(kind, to, template, context, *, case=None, answering=None, auto=True):
     message_id = new_message_id()
     headers = {"Message-ID": message_id}
     if case is not None:
-        earlier = list(case.mail.order_by("-at").values_list("message_id", flat=True)[:10])[::-1]
-        answering = answering or (earlier[-1] if earlier else None)
-        if earlier:
-            headers["References"] = " ".join(earlier)
+        # The thread as this recipient's mail program knows it: what they sent and what they got.
+        thread = list(case.mail.filter(address__iexact=to).order_by("at", "pk"))
+        answering = answering or next((record.message_id for record in reversed(thread)
+                                       if record.direction == MailRecord.Direction.IN),
+                                      thread[-1].message_id if thread else None)
+        if thread:
+            ids = [record.message_id for record in thread]
+            headers["References"] = " ".join(ids[:1] + ids[1:][-9:])  # the first, then the latest
     if answering:
         headers["In-Reply-To"] = answering
     if auto:
         headers["Auto-Submitted"] = "auto-replied"
     MailRecord.objects.create(message_id=message_id, direction=MailRecord.Direction.OUT, kind=kind, case=case,
                               address=to)
-    deliver.enqueue({"to": to, "subject": subject, "body": body.lstrip("\n"), "headers": headers})
+    later(deliver, {"to": to, "subject": subject, "body": body.lstrip("\n"), "headers": headers})
     return message_id
+
+
+def later(work, *args):
+    """Queue a task. The database backend stores it in the caller's transaction, so it runs only if
+    the case is saved; with any other backend it is queued once that transaction commits."""
+    backend = type(work.get_backend()).__name__
+    if backend in {"DatabaseBackend", "ImmediateBackend", "DummyBackend"}:
+        work.enqueue(*args)
+    else:
+        transaction.on_commit(lambda: work.enqueue(*args))
 
 
 @task()

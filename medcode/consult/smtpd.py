@@ -10,10 +10,9 @@ import logging
 
 from aiosmtpd.smtp import SMTP
 from asgiref.sync import sync_to_async
-from django.conf import settings
 from django.db import close_old_connections
 
-from medcode.consult import mailin
+from medcode.consult import mailin, mailout
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +21,7 @@ class CaseMailbox:
     """aiosmtpd handler: every message to the case address goes to mailin.receive."""
 
     def __init__(self, address=None):
-        self.address = (address or settings.MEDCODE_CONSULT["ADDRESS"]).lower()
+        self.address = (address or mailout.consult_address()).lower()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.lower() != self.address:
@@ -60,7 +59,7 @@ async def start(host, port, address=None):
 def serve(host, port, ready=print):
     async def run():
         server = await start(host, port)
-        ready(f"CaseConsultant SMTP receiver for {settings.MEDCODE_CONSULT['ADDRESS']} on {host}:{port}")
+        ready(f"CaseConsultant SMTP receiver for {mailout.consult_address()} on {host}:{port}")
         async with server:
             await server.serve_forever()
 

@@ -35,10 +35,7 @@ def notify_consultants(case_pk, message_pk=None):
 @task()
 def overdue_digest(day_iso):
     """One email per consultant listing the open cases past their due time; sent once a day."""
-    try:
-        with transaction.atomic():
-            DailyRun.objects.create(job="overdue-digest", day=day_iso)
-    except IntegrityError:
+    if not claim_day("overdue-digest", day_iso):
         return 0
     overdue = list(Case.objects.filter(status=Case.Status.OPEN, due_at__lt=timezone.now())
                    .select_related("claimed_by", "submitter").order_by("due_at"))
@@ -51,13 +48,28 @@ def overdue_digest(day_iso):
     return len(recipients)
 
 
-def enqueue_due(now=None):
-    """What the worker starts on its own: the overdue digest once the day's hour has come."""
+def claim_day(job, day_iso):
+    """True for the first caller of a job on a day: two workers must not both send a daily email."""
+    try:
+        with transaction.atomic():
+            DailyRun.objects.create(job=job, day=day_iso)
+    except IntegrityError:
+        return False
+    return True
+
+
+def start_daily(job, work, now=None):
+    """Queue a daily job once its hour (MEDCODE_CONSULT_DIGEST_HOUR, local time) has come; True if queued."""
     from django.conf import settings
 
     local = timezone.localtime(now or timezone.now())
-    if local.hour >= settings.MEDCODE_CONSULT["DIGEST_HOUR"] and \
-            not DailyRun.objects.filter(job="overdue-digest", day=local.date()).exists():
-        overdue_digest.enqueue(local.date().isoformat())
-        return True
-    return False
+    if local.hour < settings.MEDCODE_CONSULT["DIGEST_HOUR"] or \
+            DailyRun.objects.filter(job=job, day=local.date()).exists():
+        return False
+    work.enqueue(local.date().isoformat())
+    return True
+
+
+def enqueue_due(now=None):
+    """What the worker starts on its own: the overdue digest once the day's hour has come."""
+    return start_daily("overdue-digest", overdue_digest, now)

@@ -113,7 +113,8 @@ def attachment(request, pk):
     if cases.may_work(request.user):
         cases.audit(request.user, "opened file", case, attachment.filename)
     response = HttpResponse(bytes(attachment.data), content_type=attachment.content_type)
-    inline = attachment.content_type in {"application/pdf", "image/png", "image/jpeg", "text/plain"}
+    # A sandboxed PDF shows blank in browsers' viewers: PDFs and documents download.
+    inline = attachment.content_type in {"image/png", "image/jpeg", "text/plain"}
     response["Content-Disposition"] = content_disposition_header(not inline, attachment.filename)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"

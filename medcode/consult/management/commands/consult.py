@@ -1,5 +1,6 @@
 """medcode consult smtpd|fetch-imap|add-consultant|remove-consultant|dead-letters|retry."""
 
+import imaplib
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -39,8 +40,12 @@ class Command(BaseCommand):
         while True:
             try:
                 fetched = imap.fetch()
-            except (ValueError, OSError) as error:
-                raise CommandError(str(error))
+            except (ValueError, OSError, imaplib.IMAP4.error) as error:
+                if not every:
+                    raise CommandError(str(error))
+                self.stderr.write(f"{error}; trying again in {every} s")  # a mail server's hiccup must not end polling
+                time.sleep(every)
+                continue
             self.stdout.write(f"{fetched.total} message(s): " +
                               (", ".join(f"{n} {kind}" for kind, n in sorted(fetched.kinds.items())) or "none new"))
             if not every:

@@ -19,6 +19,7 @@ $(STAMP): pyproject.toml
 serve: install
 	$(BIN)/medcode migrate --noinput
 	$(BIN)/medcode load-data
+	$(BIN)/medcode demo-jobs
 	$(BIN)/medcode serve
 
 test: install

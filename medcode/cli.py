@@ -16,6 +16,7 @@
     medcode consult fetch-imap [--every S]  read cases from an IMAP mailbox
     medcode consult add-consultant EMAIL    let an account work the CaseConsultant queue
     medcode consult dead-letters | retry [ID ...]
+    medcode demo-jobs            fill CareerCenter with demo employers and jobs (make serve does)
 
 Any other Django command works too (medcode migrate, medcode createsuperuser).
 """
@@ -24,7 +25,7 @@ import os
 import sys
 
 ALIASES = {"load-data": "load_data", "import": "import_file", "show": "show_code", "serve": "serve", "prune": "prune_meter",
-           "update-data": "update_data", "search": "search_codes", "build-search-index": "build_search_index"}
+           "update-data": "update_data", "search": "search_codes", "build-search-index": "build_search_index", "demo-jobs": "demo_jobs"}
 
 
 def main(argv=None):

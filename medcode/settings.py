@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "medcode.search",
     "medcode.assistant",
     "medcode.consult",
+    "medcode.careers",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -216,6 +217,11 @@ MEDCODE_CONSULT = {
     "DIGEST_HOUR": int(os.environ.get("MEDCODE_CONSULT_DIGEST_HOUR", "8")),  # local time of the overdue digest
     "SITE_URL": os.environ.get("MEDCODE_SITE_URL", "http://127.0.0.1:8000"),  # links in emails
 }
+# CareerCenter: days a job stays live after approval (renewing adds as many), postings a day per employer.
+MEDCODE_JOB_DAYS = int(os.environ.get("MEDCODE_JOB_DAYS", "30"))
+MEDCODE_JOB_POSTS_DAILY = int(os.environ.get("MEDCODE_JOB_POSTS_DAILY", "10"))
+MEDCODE_JOB_APPLICATIONS_DAILY = int(os.environ.get("MEDCODE_JOB_APPLICATIONS_DAILY", "25"))
+
 # Background work (CaseConsultant mail, digests) goes through Django's tasks API. The database
 # backend needs `medcode worker` running (`medcode serve` starts one); see README to move to another.
 TASKS = {"default": {"BACKEND": os.environ.get("MEDCODE_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}

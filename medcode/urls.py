@@ -10,7 +10,7 @@ urlpatterns = [
     path("casepilot/", include("medcode.assistant.urls")),
     path("caseconsultant/", include("medcode.consult.urls")),
     path("case2code/", include("medcode.search.urls")),
-    path("careers/", code_views.coming_soon, {"feature": "CareerCenter"}, name="careers"),
+    path("careers/", include("medcode.careers.urls")),
     path("accounts/", include("medcode.accounts.urls")),
     path("", include("medcode.reference.urls")),
     path("", include("medcode.codes.urls")),

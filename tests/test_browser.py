@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -377,3 +378,61 @@ def test_a_case_by_email_is_answered_from_the_consultant_queue(tab, medcode_site
     finally:
         receiver.terminate()
         receiver.wait(timeout=10)
+
+
+def _log_in(tab, site, email, password="a long passphrase 7", next_url="/"):
+    tab.goto(site + f"/accounts/login/?next={next_url}")
+    tab.get_by_label("Email").fill(email)
+    tab.get_by_label("Password").fill(password)
+    tab.get_by_role("button", name="Log in").click()
+    tab.wait_for_url(f"**{next_url}")
+
+
+def test_a_coder_finds_and_applies_and_the_employer_moves_the_application(browser, medcode_site, tmp_path):
+    assert "36 live jobs" in medcode_site.run("demo-jobs")
+    coder, employer = "rachel.coder@example.com", "talent@brightmeadow-risk.example.com"
+    medcode_site.run("shell", "-c", "from django.utils import timezone; from medcode.accounts.models import User; "
+                     f"User.objects.create_user('{coder}', 'a long passphrase 7', email_verified_at=timezone.now()); "
+                     f"u = User.objects.get(email='{employer}'); u.set_password('a long passphrase 7'); u.save()")
+    resume = tmp_path / "Rachel resume.docx"
+    with zipfile.ZipFile(resume, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", '<w:document xmlns:w="http://schemas.openxmlformats.org/'
+                         'wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>CRC, 4 years of HCC review'
+                         '</w:t></w:r></w:p></w:body></w:document>')
+
+    coder_tab = browser.new_context().new_page()
+    _log_in(coder_tab, medcode_site, coder, next_url="/careers/")
+    coder_tab.get_by_label("Keywords").fill("risk adjustment")
+    coder_tab.get_by_role("button", name="Search jobs").click()
+    everywhere = coder_tab.locator("ol.jobs > li.job").count()
+    coder_tab.get_by_label("Remote").check()
+    coder_tab.get_by_label("Credential").select_option("CRC")
+    coder_tab.get_by_role("button", name="Search jobs").click()
+    coder_tab.wait_for_url("**mode=remote**")
+    remote = coder_tab.locator("ol.jobs > li.job")
+    assert 0 < remote.count() < everywhere
+    assert all("Remote" in text for text in remote.all_inner_texts())
+    coder_tab.get_by_role("link", name="Risk Adjustment Coder – Retrospective Review").click()
+    assert "JobPosting" in coder_tab.locator('script[type="application/ld+json"]').text_content()
+    coder_tab.get_by_label("Résumé (PDF or DOCX, at most 5 MB)").set_input_files(str(resume))
+    coder_tab.get_by_label("Note to the employer").fill("I review 30 charts an hour at 95% accuracy.")
+    coder_tab.get_by_role("button", name="Send application").click()
+    coder_tab.wait_for_url("**/careers/applications/")
+    assert "Received" in coder_tab.locator("td.status").first.inner_text()
+
+    employer_tab = browser.new_context().new_page()
+    _log_in(employer_tab, medcode_site, employer, next_url="/careers/employer/")
+    row = employer_tab.locator("tr", has_text="Risk Adjustment Coder – Retrospective Review")
+    row.get_by_role("link", name="1", exact=True).click()
+    assert "I review 30 charts an hour" in employer_tab.locator("table").inner_text()
+    employer_tab.get_by_label(f"Status of {coder}").select_option("interview")
+    employer_tab.get_by_role("button", name="Update").click()
+    assert employer_tab.get_by_label(f"Status of {coder}").input_value() == "interview"
+    with employer_tab.expect_download() as download:
+        employer_tab.get_by_role("link", name="Rachel resume.docx").click()
+    assert download.value.suggested_filename == "Rachel resume.docx"
+
+    coder_tab.reload()
+    assert "Interview" in coder_tab.locator("td.status").first.inner_text()
+    assert "moved your application for" in medcode_site.mail_to(coder) and "to interview." in medcode_site.mail_to(coder)

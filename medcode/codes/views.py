@@ -100,10 +100,5 @@ def go(request):
     return _not_found(request, raw)
 
 
-@require_GET
-def coming_soon(request, feature):
-    return render(request, "codes/coming_soon.html", {"feature": feature})
-
-
 def page_not_found(request, exception=None):
     return render(request, "codes/not_found.html", {"query": "", "suggestions": []}, status=404)

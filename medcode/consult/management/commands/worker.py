@@ -1,4 +1,5 @@
-"""medcode worker: runs queued background work (mail, notifications) and starts the daily digest."""
+"""medcode worker: runs queued background work (mail, notifications) and starts the daily jobs:
+CaseConsultant's overdue digest and CareerCenter's job alerts."""
 
 import signal
 import time
@@ -10,6 +11,7 @@ from django.utils.crypto import get_random_string
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS
 from django_tasks_db.management.commands.db_worker import Worker
 
+from medcode.careers import alerts
 from medcode.consult import tasks
 
 
@@ -32,6 +34,7 @@ class Command(BaseCommand):
         while self.running:
             close_old_connections()
             tasks.enqueue_due()
+            alerts.enqueue_due()
             Worker(queue_names=["*"], interval=0, batch=True, backend_name=DEFAULT_TASK_BACKEND_ALIAS,
                    startup_delay=False, max_tasks=None, worker_id=worker_id, excluded_queue_names=[]).run()
             if once:

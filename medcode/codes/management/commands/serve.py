@@ -1,3 +1,5 @@
+import os
+import signal
 import subprocess
 import sys
 
@@ -23,7 +25,9 @@ class Command(BaseCommand):
         worker = None
         if not no_worker and "django_tasks_db" in settings.TASKS["default"]["BACKEND"]:
             # Mail about cases leaves through the task queue: without a worker it would wait.
-            worker = subprocess.Popen([sys.executable, "-m", "medcode.cli", "worker"])
+            worker = subprocess.Popen([sys.executable, "-m", "medcode.cli", "worker", "--parent", str(os.getpid())])
+        # SIGTERM would end the server without unwinding: make it an exit, so the worker is stopped too.
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
         try:
             # Django's server is fine for one coder or a small team; see README for gunicorn.
             call_command("runserver", addrport, use_reloader=False, use_threading=True)

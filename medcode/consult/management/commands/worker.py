@@ -1,6 +1,7 @@
 """medcode worker: runs queued background work (mail, notifications) and starts the daily jobs:
 CaseConsultant's overdue digest and CareerCenter's job alerts."""
 
+import os
 import signal
 import time
 
@@ -21,8 +22,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="run what is due now, then exit")
         parser.add_argument("--interval", type=float, default=1.0, help="seconds between looks at the queue")
+        parser.add_argument("--parent", type=int, help="stop when this process (medcode serve) is gone")
 
-    def handle(self, once=False, interval=1.0, **options):
+    def handle(self, once=False, interval=1.0, parent=None, **options):
         backend = settings.TASKS[DEFAULT_TASK_BACKEND_ALIAS]["BACKEND"]
         if "django_tasks_db" not in backend:
             self.stderr.write(f"The task backend is {backend}: it runs tasks itself, no worker is needed.")
@@ -31,7 +33,7 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, self._stop)
         signal.signal(signal.SIGINT, self._stop)
         worker_id = get_random_string(32)
-        while self.running:
+        while self.running and (parent is None or os.getppid() == parent):
             close_old_connections()
             tasks.enqueue_due()
             alerts.enqueue_due()

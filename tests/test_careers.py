@@ -84,19 +84,24 @@ def test_search_and_filters_combine(board_jobs):
     assert titles(specialty="hcc") == ["Remote HCC coder"]
     # $38 an hour is $79,040 a year: above a $75,000 floor, as the yearly $72,000 is not.
     assert titles(salary="75,000") == ["Inpatient DRG coder"]
-    assert titles(state="GA", days=7) == ["E/M auditor"]
+    # A state keeps remote jobs, open to every state.
+    assert set(titles(state="GA", days=7)) == {"E/M auditor", "Remote HCC coder"}
+    assert titles(state="GA", days=7, mode="onsite") == ["E/M auditor"]
     # Near Decatur, GA (30030): the two Atlanta jobs, and the remote one, which is anywhere.
     assert set(titles(zip="30030", radius=25)) == {"E/M auditor", "Inpatient DRG coder", "Remote HCC coder"}
     assert "Orthopedic surgery coder" not in titles(zip="30030", radius=250)
     assert titles(sort="salary")[:2] == ["Inpatient DRG coder", "E/M auditor"]
-    assert titles(sort="date")[0] in {"Remote HCC coder", "E/M auditor"} and titles(sort="date")[-1] == \
-        "Orthopedic surgery coder"
+    assert titles(sort="date") == ["Remote HCC coder", "E/M auditor", "Inpatient DRG coder", "Orthopedic surgery coder"]
 
 
 def test_bad_filters_are_said_not_fatal(client, board_jobs):
     page = client.get("/careers/?salary=lots&zip=00000&radius=7&mode=<script>").content.decode()
-    assert "salary must be a number" in page and "00000 is not a US ZIP code" in page
-    assert "4 jobs" in page and "<script>" not in page.split("<main>")[1]
+    assert "salary must be a whole number" in page and "00000 is not a US ZIP code" in page
+    assert "4 jobs" in page
+    echoed = client.get("/careers/", {"q": "<script>alert(1)</script>"}).content.decode()
+    assert "<script>alert(1)" not in echoed and "&lt;script&gt;alert(1)" in echoed
+    for hostile in ("salary=1e1000000", "salary=Infinity", "days=1000000", "radius=99999999999"):
+        assert client.get(f"/careers/?{hostile}").status_code == 200, hostile
 
 
 def test_search_page_paginates_and_keeps_filters(client, board_jobs):
@@ -269,6 +274,9 @@ def test_saved_search_alerts_by_email_with_unsubscribe_and_atom(board_jobs):
     assert "E/M auditor" not in alert.body
     unsubscribe = re.search(r"http://\S+/careers/alerts/(\S+)/unsubscribe/", alert.body).group(0)
     assert alert.extra_headers["List-Unsubscribe"] == f"<{unsubscribe}>"
+    # Due again a day later, but nothing went live since the last email.
+    remote = Job.objects.get(title="Remote HCC coder")
+    SavedSearch.objects.update(last_sent_at=remote.posted_at + timedelta(minutes=1))
     assert alerts.send_alerts.call() == 0, "nothing new since the last email"
 
     feed = Client().get(f"/careers/alerts/{saved.token}/feed.atom")
@@ -282,3 +290,49 @@ def test_saved_search_alerts_by_email_with_unsubscribe_and_atom(board_jobs):
     assert not saved.active
     SavedSearch.objects.update(last_sent_at=timezone.now() - timedelta(days=2))
     assert alerts.send_alerts.call() == 0
+
+
+def test_an_edited_live_job_goes_back_to_staff_and_expiry_counts_from_approval(board_jobs, settings):
+    lakeside = board_jobs[0]
+    client = Client()
+    client.force_login(lakeside.user)
+    auditor = Job.objects.get(title="E/M auditor")
+    form = {"title": "E/M auditor", "organisation": "Lakeside Health", "zip_code": "30301", "work_mode": "onsite",
+            "employment_type": "full_time", "years_experience": 3, "salary_period": "year", "salary_min": "60000",
+            "salary_max": "72000", "description": "Apply at our new portal!", "apply_url": "https://phish.example"}
+    client.post(f"/careers/employer/jobs/{auditor.pk}/edit/", form)
+    auditor.refresh_from_db()
+    assert auditor.status == "pending" and "E/M auditor" not in titles()
+    assert Client().get(auditor.get_absolute_url()).status_code == 404
+    page = client.post(f"/careers/employer/jobs/{auditor.pk}/edit/", {**form, "salary_period": "hour"})
+    assert "must be between $7 and $300" in page.content.decode()
+
+    waited = job(lakeside, "Waited in the queue", status=Job.Status.PENDING)
+    Job.objects.filter(pk=waited.pk).update(expires_at=timezone.now() + timedelta(days=5))
+    waited.refresh_from_db()
+    board.approve(waited, make_user("admin@medcode.example"))
+    assert waited.expires_at > timezone.now() + timedelta(days=settings.MEDCODE_JOB_DAYS - 1)
+    board.renew(waited)
+    board.renew(waited)
+    board.renew(waited)
+    assert waited.expires_at <= timezone.now() + timedelta(days=90)
+
+
+def test_unapproved_jobs_and_other_jobs_applications_stay_hidden(board_jobs):
+    lakeside, remote_co = board_jobs
+    pending = Job.objects.get(title="Pending radiology coder")
+    coder = Client()
+    coder.force_login(make_user("jane@coder.example"))
+    response = coder.post(f"/careers/apply/{pending.pk}/", {})
+    assert response.status_code == 404 and b"Pending radiology" not in response.content
+    theirs = board.apply(Job.objects.get(title="Remote HCC coder"), make_user("sam@coder.example"),
+                         _checked_resume(), "")
+    own = Client()
+    own.force_login(lakeside.user)
+    auditor = Job.objects.get(title="E/M auditor")
+    response = own.post(f"/careers/employer/jobs/{auditor.pk}/applicants/", {"application": theirs.pk,
+                                                                             "status": "declined"})
+    assert response.status_code == 404
+    assert own.post(f"/careers/employer/jobs/{auditor.pk}/applicants/", {"application": "abc"}).status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.status == "received"

@@ -1,6 +1,5 @@
 from django.contrib import admin
-from django.utils import timezone
-
+from medcode.careers import board
 from medcode.careers.models import Application, Credential, Employer, Job, SavedSearch, Specialty
 
 
@@ -14,7 +13,8 @@ class EmployerAdmin(admin.ModelAdmin):
 
     @admin.action(description="Verify the selected employers")
     def verify(self, request, queryset):
-        queryset.filter(verified_at__isnull=True).update(verified_at=timezone.now(), verified_by=request.user)
+        for employer in queryset.filter(verified_at__isnull=True):
+            board.verify_employer(employer, request.user)
 
 
 @admin.register(Job)

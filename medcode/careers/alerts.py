@@ -1,5 +1,6 @@
 """Saved searches: a daily or weekly email of the new jobs matching, and an Atom feed of them."""
 
+import logging
 from datetime import timedelta
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from medcode.careers import search
 from medcode.careers.models import SavedSearch
 from medcode.consult import tasks
 
+log = logging.getLogger(__name__)
 PERIOD = {SavedSearch.Frequency.DAILY: timedelta(days=1), SavedSearch.Frequency.WEEKLY: timedelta(days=7)}
 
 
@@ -23,7 +25,8 @@ def new_jobs(saved, now=None):
     """Jobs matching the saved search that went live since its last email (or in its period)."""
     now = now or timezone.now()
     since = saved.last_sent_at or now - PERIOD[saved.frequency]
-    return sorted(search.search(query_of(saved), now=now, since=since), key=lambda job: job.posted_at, reverse=True)
+    return sorted(search.search(query_of(saved), now=now, since=since),
+                  key=lambda job: job.posted_at or job.created_at, reverse=True)
 
 
 def due(saved, now):
@@ -42,7 +45,11 @@ def send_alerts(day_iso=None):
             continue
         jobs = new_jobs(saved, now)
         if jobs:
-            _email(saved, jobs)
+            try:
+                _email(saved, jobs)
+            except OSError:  # one refused address must not stop everyone else's alerts
+                log.exception("job alert %s to %s not sent", saved.pk, saved.user.email)
+                continue
             sent += 1
         saved.last_sent_at = now
         saved.save(update_fields=["last_sent_at"])

@@ -7,13 +7,28 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django_tasks import task
 
 from medcode.accounts import ratelimit
 from medcode.careers.models import Application, Job
+from medcode.consult import mailout
+
+
+MAX_DAYS = 90  # the longest a job stays up from today
 
 
 class BoardError(Exception):
     pass
+
+
+@task()
+def send_email(subject, body, to):
+    send_mail(subject, body, None, to)
+
+
+def email(subject, body, sender, to):
+    """Mail to an employer or applicant leaves through the task queue, not inside the request."""
+    mailout.later(send_email, subject, body, list(to))
 
 
 def post(employer, form, expires_on=None):
@@ -24,7 +39,7 @@ def post(employer, form, expires_on=None):
     if not allowed:
         raise BoardError(f"At most {settings.MEDCODE_JOB_POSTS_DAILY} jobs a day: post again tomorrow.")
     job = form.save(commit=False)
-    job.employer, job.status = employer, Job.Status.PENDING
+    job.employer, job.status, job.expires_chosen = employer, Job.Status.PENDING, bool(expires_on)
     job.expires_at = _end_of(expires_on) if expires_on else timezone.now() + timedelta(days=settings.MEDCODE_JOB_DAYS)
     job.save()
     form.save_m2m()
@@ -34,9 +49,11 @@ def post(employer, form, expires_on=None):
 def approve(job, staff, now=None):
     now = now or timezone.now()
     job.status, job.posted_at, job.review_note = Job.Status.LIVE, now, ""
+    if not job.expires_chosen:  # the 30 days count from going live, not from the wait in the queue
+        job.expires_at = now + timedelta(days=settings.MEDCODE_JOB_DAYS)
     job.expires_at = max(job.expires_at, now + timedelta(days=1))
     job.save()
-    send_mail(f"Your job is live: {job.title}", f"“{job.title}” is on medcode CareerCenter until "
+    email(f"Your job is live: {job.title}", f"“{job.title}” is on medcode CareerCenter until "
               f"{timezone.localtime(job.expires_at):%B %-d, %Y}.\n\n{_site()}{job.get_absolute_url()}\n",
               None, [job.employer.user.email])
     return job
@@ -45,7 +62,7 @@ def approve(job, staff, now=None):
 def reject(job, staff, note):
     job.status, job.review_note = Job.Status.REJECTED, note[:300]
     job.save(update_fields=["status", "review_note"])
-    send_mail(f"Your job was not approved: {job.title}",
+    email(f"Your job was not approved: {job.title}",
               f"medcode staff did not approve “{job.title}”: {note}\n\nEdit it and it goes back for review.\n",
               None, [job.employer.user.email])
 
@@ -53,7 +70,7 @@ def reject(job, staff, note):
 def verify_employer(employer, staff):
     employer.verified_at, employer.verified_by = timezone.now(), staff
     employer.save(update_fields=["verified_at", "verified_by"])
-    send_mail("Your employer account is verified", f"{employer.name} can now post jobs on medcode CareerCenter: "
+    email("Your employer account is verified", f"{employer.name} can now post jobs on medcode CareerCenter: "
               f"{_site()}/careers/employer/\n", None, [employer.user.email])
 
 
@@ -63,25 +80,32 @@ def close(job):
 
 
 def renew(job, now=None):
-    """Another MEDCODE_JOB_DAYS from now (or from its end, if later); a closed job goes back for approval."""
+    """Another MEDCODE_JOB_DAYS from now (or from its end, if later), never past MAX_DAYS from now;
+    a closed job goes back for approval."""
     now = now or timezone.now()
-    job.expires_at = max(job.expires_at, now) + timedelta(days=settings.MEDCODE_JOB_DAYS)
+    job.expires_at = min(max(job.expires_at, now) + timedelta(days=settings.MEDCODE_JOB_DAYS),
+                         now + timedelta(days=MAX_DAYS))
     if job.status in (Job.Status.CLOSED, Job.Status.REJECTED):
         job.status = Job.Status.PENDING
     job.save()
     return job
 
 
-def edited(job, expires_on=None):
-    """An edited live job stays live; a rejected one goes back to the queue."""
+def edited(job, changed, expires_on=None):
+    """A rejected job, or a live one whose content changed, goes back to staff: approval must cover
+    what coders read. Changing only the end date keeps a job live."""
     if expires_on:
-        job.expires_at = _end_of(expires_on)
-    if job.status == Job.Status.REJECTED:
+        job.expires_at, job.expires_chosen = _end_of(expires_on), True
+    content = set(changed) - {"expires_on"}
+    if job.status == Job.Status.REJECTED or (job.status == Job.Status.LIVE and content):
         job.status = Job.Status.PENDING
-    job.save(update_fields=["status", "expires_at"])
+    job.save(update_fields=["status", "expires_at", "expires_chosen"])
+    return job
 
 
 def apply(job, user, resume, note):
+    if job.employer.user_id == user.pk:
+        raise BoardError("You cannot apply to your own job.")
     if not job.is_live():
         raise BoardError("This job is no longer taking applications.")
     if job.apply_url:
@@ -89,13 +113,15 @@ def apply(job, user, resume, note):
     allowed, _ = ratelimit.hit(f"job-apply:{user.pk}", settings.MEDCODE_JOB_APPLICATIONS_DAILY, 24 * 3600)
     if not allowed:
         raise BoardError(f"At most {settings.MEDCODE_JOB_APPLICATIONS_DAILY} applications a day.")
+    if job.applications.filter(applicant=user).exists():
+        raise BoardError("You have already applied to this job.")
     try:
         with transaction.atomic():
             application = Application.objects.create(job=job, applicant=user, note=note, resume=resume.data,
                                                      resume_name=resume.filename, resume_type=resume.content_type)
-    except IntegrityError:
+    except IntegrityError:  # the same application sent twice at once
         raise BoardError("You have already applied to this job.")
-    send_mail(f"New applicant for {job.title}", f"{user.email} applied to “{job.title}”.\n\n"
+    email(f"New applicant for {job.title}", f"{user.email} applied to “{job.title}”.\n\n"
               f"{_site()}/careers/employer/jobs/{job.pk}/applicants/\n", None, [job.employer.user.email])
     return application
 
@@ -103,7 +129,7 @@ def apply(job, user, resume, note):
 def move(application, status):
     application.status, application.updated_at = status, timezone.now()
     application.save(update_fields=["status", "updated_at"])
-    send_mail(f"Your application for {application.job.title}: {application.get_status_display()}",
+    email(f"Your application for {application.job.title}: {application.get_status_display()}",
               f"{application.job.organisation} moved your application for “{application.job.title}” to "
               f"{application.get_status_display().lower()}.\n\n{_site()}/careers/applications/\n",
               None, [application.applicant.email])

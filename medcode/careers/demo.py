@@ -1138,7 +1138,8 @@ The job is fully remote within Arizona, Nevada or New Mexico, with one on-site t
 
 
 def load(now=None):
-    """Create or update the demo employers and their live jobs. Returns (employers, jobs) created or updated."""
+    """Create the demo employers and their live jobs, and repost demo jobs that have expired.
+    Returns (employers, jobs) in the demo data."""
     now = now or timezone.now()
     credentials = {c.code: c for c in Credential.objects.all()}
     specialties = {s.slug: s for s in Specialty.objects.all()}
@@ -1163,6 +1164,9 @@ def load(now=None):
             employer = employers[data["employer"]]
             where = _place(data["zip_code"])
             posted_at = now - timedelta(days=data["posted_days_ago"])
+            existing = Job.objects.filter(employer=employer, title=data["title"]).first()
+            if existing is not None and (existing.is_live(now) or existing.status == Job.Status.CLOSED):
+                continue  # a second run (every `make serve`) leaves live and closed jobs as they are
             job, _ = Job.objects.update_or_create(employer=employer, title=data["title"], defaults=dict(
                 organisation=employer.name, city=where.city, state=where.state, zip_code=where.zip_code,
                 latitude=where.latitude, longitude=where.longitude, work_mode=data["work_mode"],

@@ -48,7 +48,7 @@ def register(request):
         employer.user = request.user
         employer.save()
         messages.success(request, "Thanks: medcode staff verify employer accounts, usually within a business day. "
-                                  "You can write jobs now; they go live after verification and approval.")
+                                  "You can post jobs once verified; each goes live after staff approval.")
         return redirect("careers:employer")
     return render(request, "careers/employer_register.html", {"form": form})
 
@@ -73,9 +73,10 @@ def edit_job(request, employer, pk=None):
                 job = board.post(employer, form, form.cleaned_data.get("expires_on"))
                 messages.success(request, "Sent for approval: you will get an email when it is live.")
             else:
-                form.save()
-                board.edited(job, form.cleaned_data.get("expires_on"))
-                messages.success(request, "Saved.")
+                was_live = job.status == Job.Status.LIVE
+                board.edited(form.save(), form.changed_data, form.cleaned_data.get("expires_on"))
+                messages.success(request, "Saved: back with staff for approval." if was_live and
+                                 job.status == Job.Status.PENDING else "Saved.")
         except board.BoardError as error:
             messages.error(request, str(error))
         else:
@@ -103,7 +104,8 @@ def change_job(request, employer, pk, action):
 def applicants(request, employer, pk):
     job = _own_job(employer, pk)
     if request.method == "POST":
-        application = get_object_or_404(job.applications, pk=request.POST.get("application"))
+        number = request.POST.get("application", "")
+        application = get_object_or_404(job.applications, pk=number if number.isdigit() else 0)
         form = StatusForm(request.POST)
         if form.is_valid():
             board.move(application, form.cleaned_data["status"])

@@ -63,9 +63,12 @@ class JobForm(forms.ModelForm):
         low, high = data.get("salary_min"), data.get("salary_max")
         if low is not None and high is not None and low > high:
             self.add_error("salary_max", "The top of the range is below its bottom.")
-        for value in (low, high):
-            if value is not None and value <= 0:
-                self.add_error("salary_min", "Pay must be above zero.")
+        period = data.get("salary_period")
+        bounds = (7, 300) if period == Job.SalaryPeriod.HOUR else (10_000, 1_000_000)
+        for field, value in (("salary_min", low), ("salary_max", high)):
+            if value is not None and not bounds[0] <= value <= bounds[1]:
+                self.add_error(field, f"Pay {'an hour' if period == Job.SalaryPeriod.HOUR else 'a year'} "
+                                      f"must be between ${bounds[0]:,} and ${bounds[1]:,}: check the pay period.")
         return data
 
     def save(self, commit=True):

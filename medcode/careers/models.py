@@ -116,6 +116,8 @@ class Job(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     posted_at = models.DateTimeField(null=True, blank=True, db_index=True, help_text="When it went live.")
     expires_at = models.DateTimeField()
+    expires_chosen = models.BooleanField(default=False, help_text="The employer chose the end date; "
+                                                                  "otherwise it is set from approval.")
     review_note = models.CharField(max_length=300, blank=True)
 
     objects = JobQuerySet.as_manager()
@@ -132,6 +134,8 @@ class Job(models.Model):
             top * HOURS_A_YEAR if self.salary_period == self.SalaryPeriod.HOUR else top)
         if self.expires_at is None:
             self.expires_at = timezone.now() + timedelta(days=settings.MEDCODE_JOB_DAYS)
+        if self.status == self.Status.LIVE and self.posted_at is None:  # made live in the admin, say
+            self.posted_at = timezone.now()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

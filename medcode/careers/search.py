@@ -5,7 +5,7 @@ searches' alerts and their Atom feeds.
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db.models import Q
 from django.utils import timezone
@@ -46,7 +46,7 @@ class JobQuery:
         query.salary = _number(params.get("salary", ""), "salary", problems)
         radius = _number(params.get("radius", ""), "radius", problems)
         query.radius = radius if radius in RADII else 50
-        query.days = _number(params.get("days", ""), "days", problems)
+        query.days = _number(params.get("days", ""), "days", problems, largest=365)
         query.sort = params.get("sort", "relevance") if params.get("sort") in SORTS else "relevance"
         if query.zip and geo.place(query.zip) is None:
             problems.append(f"{query.zip} is not a US ZIP code medcode knows: the distance filter is off.")
@@ -73,16 +73,14 @@ class JobQuery:
         return " · ".join(part for part in parts if part) or "All jobs"
 
 
-def _number(raw, name, problems):
+def _number(raw, name, problems, largest=10_000_000):
     raw = str(raw).replace(",", "").replace("$", "").strip()
     if not raw:
         return None
-    try:
-        value = int(Decimal(raw))
-    except (InvalidOperation, ValueError):
-        problems.append(f"{name} must be a number: {raw[:20]!r} was ignored.")
+    if not raw.isdigit() or len(raw) > 9:  # never parse "1e1000000" or "Infinity"
+        problems.append(f"{name} must be a whole number: {raw[:20]!r} was ignored.")
         return None
-    return max(value, 0)
+    return min(int(raw), largest)
 
 
 def words(text):
@@ -96,19 +94,18 @@ def search(query, now=None, since=None):
         "required_credentials", "preferred_credentials", "specialties")
     for word in words(query.q):
         jobs = jobs.filter(Q(title__icontains=word) | Q(organisation__icontains=word) | Q(description__icontains=word)
-                           | Q(city__icontains=word) | Q(specialties__name__icontains=word)
-                           | Q(required_credentials__code__iexact=word) | Q(preferred_credentials__code__iexact=word))
+                           | Q(city__icontains=word) | Q(pk__in=_tagged(specialty__name__icontains=word))
+                           | _credited(word))
     if query.modes:
         jobs = jobs.filter(work_mode__in=query.modes)
     if query.credential:
-        jobs = jobs.filter(Q(required_credentials__code__iexact=query.credential)
-                           | Q(preferred_credentials__code__iexact=query.credential))
+        jobs = jobs.filter(_credited(query.credential))
     if query.specialty:
-        jobs = jobs.filter(specialties__slug=query.specialty)
+        jobs = jobs.filter(pk__in=_tagged(specialty__slug=query.specialty))
     if query.salary:
         jobs = jobs.filter(yearly_pay__gte=query.salary)
-    if query.state:
-        jobs = jobs.filter(state=query.state)
+    if query.state:  # remote jobs are open to every state, as to every distance
+        jobs = jobs.filter(Q(state=query.state) | Q(work_mode=Job.WorkMode.REMOTE))
     if query.days:
         jobs = jobs.filter(posted_at__gte=now - timedelta(days=query.days))
     if since is not None:
@@ -119,7 +116,7 @@ def search(query, now=None, since=None):
         # Remote jobs are anywhere: a distance filter keeps them.
         jobs = jobs.filter(Q(work_mode=Job.WorkMode.REMOTE)
                            | Q(latitude__range=(south, north), longitude__range=(west, east)))
-    found = list(jobs.distinct())
+    found = list(jobs)
     terms = words(query.q)
     kept = []
     for job in found:
@@ -130,6 +127,17 @@ def search(query, now=None, since=None):
         job.score = _score(job, terms)
         kept.append(job)
     return sorted(kept, key=_order(query.sort))
+
+
+def _tagged(**condition):
+    """Jobs with a matching specialty, as a subquery: joins per word would multiply rows."""
+    return Job.specialties.through.objects.filter(**condition).values("job_id")
+
+
+def _credited(code):
+    """Jobs requiring or preferring a credential, as subqueries."""
+    return Q(pk__in=Job.required_credentials.through.objects.filter(credential__code__iexact=code).values("job_id")) \
+        | Q(pk__in=Job.preferred_credentials.through.objects.filter(credential__code__iexact=code).values("job_id"))
 
 
 def _score(job, terms):
@@ -143,8 +151,11 @@ def _score(job, terms):
 
 
 def _order(sort):
+    def posted(job):
+        return -(job.posted_at or job.created_at).timestamp()
+
     if sort == "date":
-        return lambda job: (-job.posted_at.timestamp(), job.pk)
+        return lambda job: (posted(job), job.pk)
     if sort == "salary":
-        return lambda job: (-(job.yearly_pay or Decimal(-1)), -job.posted_at.timestamp())
-    return lambda job: (-job.score, -job.posted_at.timestamp())
+        return lambda job: (-(job.yearly_pay or Decimal(-1)), posted(job))
+    return lambda job: (-job.score, posted(job))

@@ -51,6 +51,7 @@ def job(request, pk, slug=""):
     response = render(request, "careers/job.html", {
         "job": job, "live": live, "mine": mine, "applied": applied, "form": ApplyForm(),
         "description": markup.render(job.description), "json_ld": _json_ld(request, job) if live else "",
+        "code_sets": [name for key, name in Job.CODE_SETS if key in job.code_sets],
     }, status=200 if live or mine or request.user.is_staff else 410)
     return response
 
@@ -59,7 +60,7 @@ def _json_ld(request, job):
     """schema.org JobPosting, as Google for Jobs reads it."""
     data = {
         "@context": "https://schema.org/", "@type": "JobPosting", "title": job.title,
-        "description": str(markup.render(job.description)), "datePosted": job.posted_at.date().isoformat(),
+        "description": str(markup.render(job.description)), "datePosted": (job.posted_at or job.created_at).date().isoformat(),
         "validThrough": job.expires_at.isoformat(), "employmentType": EMPLOYMENT_TYPES[job.employment_type],
         "hiringOrganization": {"@type": "Organization", "name": job.organisation,
                                **({"sameAs": job.employer.website} if job.employer.website else {})},
@@ -85,7 +86,7 @@ def _json_ld(request, job):
 @login_required
 @require_POST
 def apply(request, pk):
-    job = get_object_or_404(Job, pk=pk)
+    job = get_object_or_404(Job.objects.filter(status__in=[Job.Status.LIVE, Job.Status.CLOSED]), pk=pk)
     form = ApplyForm(request.POST, request.FILES)
     if not request.user.is_verified:
         messages.error(request, "Verify your email address before applying.")
@@ -164,7 +165,7 @@ def unsubscribe(request, token):
 def feed(request, token):
     saved = get_object_or_404(SavedSearch, token=token)
     found = search.search(alerts.query_of(saved))
-    found.sort(key=lambda job: job.posted_at, reverse=True)
+    found.sort(key=lambda job: job.posted_at or job.created_at, reverse=True)
     atom = feedgenerator.Atom1Feed(title=f"medcode CareerCenter: {saved.name}",
                                    link=request.build_absolute_uri(reverse("careers:jobs") + "?" +
                                                                    urlencode(saved.query, doseq=True)),

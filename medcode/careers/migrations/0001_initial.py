@@ -79,6 +79,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('posted_at', models.DateTimeField(blank=True, db_index=True, help_text='When it went live.', null=True)),
                 ('expires_at', models.DateTimeField()),
+                ('expires_chosen', models.BooleanField(default=False, help_text='The employer chose the end date; otherwise it is set from approval.')),
                 ('review_note', models.CharField(blank=True, max_length=300)),
                 ('employer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='jobs', to='careers.employer')),
                 ('preferred_credentials', models.ManyToManyField(blank=True, related_name='preferred_by', to='careers.credential')),

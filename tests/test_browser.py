@@ -435,4 +435,4 @@ def test_a_coder_finds_and_applies_and_the_employer_moves_the_application(browse
 
     coder_tab.reload()
     assert "Interview" in coder_tab.locator("td.status").first.inner_text()
-    assert "moved your application for" in medcode_site.mail_to(coder) and "to interview." in medcode_site.mail_to(coder)
+    assert "moved your application for" in _wait_for_mail(medcode_site, coder, "to interview.")

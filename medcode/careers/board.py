@@ -13,7 +13,6 @@ from medcode.accounts import ratelimit
 from medcode.careers.models import Application, Job
 from medcode.consult import mailout
 
-
 MAX_DAYS = 90  # the longest a job stays up from today
 
 
@@ -26,7 +25,7 @@ def send_email(subject, body, to):
     send_mail(subject, body, None, to)
 
 
-def email(subject, body, sender, to):
+def email(subject, body, to):
     """Mail to an employer or applicant leaves through the task queue, not inside the request."""
     mailout.later(send_email, subject, body, list(to))
 
@@ -54,8 +53,8 @@ def approve(job, staff, now=None):
     job.expires_at = max(job.expires_at, now + timedelta(days=1))
     job.save()
     email(f"Your job is live: {job.title}", f"“{job.title}” is on medcode CareerCenter until "
-              f"{timezone.localtime(job.expires_at):%B %-d, %Y}.\n\n{_site()}{job.get_absolute_url()}\n",
-              None, [job.employer.user.email])
+          f"{timezone.localtime(job.expires_at):%B %-d, %Y}.\n\n{_site()}{job.get_absolute_url()}\n",
+          [job.employer.user.email])
     return job
 
 
@@ -63,15 +62,15 @@ def reject(job, staff, note):
     job.status, job.review_note = Job.Status.REJECTED, note[:300]
     job.save(update_fields=["status", "review_note"])
     email(f"Your job was not approved: {job.title}",
-              f"medcode staff did not approve “{job.title}”: {note}\n\nEdit it and it goes back for review.\n",
-              None, [job.employer.user.email])
+          f"medcode staff did not approve “{job.title}”: {note}\n\nEdit it and it goes back for review.\n",
+          [job.employer.user.email])
 
 
 def verify_employer(employer, staff):
     employer.verified_at, employer.verified_by = timezone.now(), staff
     employer.save(update_fields=["verified_at", "verified_by"])
     email("Your employer account is verified", f"{employer.name} can now post jobs on medcode CareerCenter: "
-              f"{_site()}/careers/employer/\n", None, [employer.user.email])
+          f"{_site()}/careers/employer/\n", [employer.user.email])
 
 
 def close(job):
@@ -122,7 +121,7 @@ def apply(job, user, resume, note):
     except IntegrityError:  # the same application sent twice at once
         raise BoardError("You have already applied to this job.")
     email(f"New applicant for {job.title}", f"{user.email} applied to “{job.title}”.\n\n"
-              f"{_site()}/careers/employer/jobs/{job.pk}/applicants/\n", None, [job.employer.user.email])
+          f"{_site()}/careers/employer/jobs/{job.pk}/applicants/\n", [job.employer.user.email])
     return application
 
 
@@ -130,9 +129,9 @@ def move(application, status):
     application.status, application.updated_at = status, timezone.now()
     application.save(update_fields=["status", "updated_at"])
     email(f"Your application for {application.job.title}: {application.get_status_display()}",
-              f"{application.job.organisation} moved your application for “{application.job.title}” to "
-              f"{application.get_status_display().lower()}.\n\n{_site()}/careers/applications/\n",
-              None, [application.applicant.email])
+          f"{application.job.organisation} moved your application for “{application.job.title}” to "
+          f"{application.get_status_display().lower()}.\n\n{_site()}/careers/applications/\n",
+          [application.applicant.email])
 
 
 def _end_of(day):

@@ -3,7 +3,6 @@
 import logging
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -11,7 +10,7 @@ from django_tasks import task
 
 from medcode.careers import search
 from medcode.careers.models import SavedSearch
-from medcode.consult import tasks
+from medcode.consult import mailout, tasks
 
 log = logging.getLogger(__name__)
 PERIOD = {SavedSearch.Frequency.DAILY: timedelta(days=1), SavedSearch.Frequency.WEEKLY: timedelta(days=7)}
@@ -57,7 +56,7 @@ def send_alerts(day_iso=None):
 
 
 def _email(saved, jobs):
-    site = settings.MEDCODE_CONSULT["SITE_URL"].rstrip("/")
+    site = mailout.site_url()
     unsubscribe = f"{site}/careers/alerts/{saved.token}/unsubscribe/"
     body = render_to_string("careers/email/alert.txt", {"saved": saved, "jobs": jobs[:50], "more": len(jobs) - 50,
                                                         "site": site, "unsubscribe": unsubscribe})

@@ -53,7 +53,7 @@ def approve(job, staff, now=None):
     job.expires_at = max(job.expires_at, now + timedelta(days=1))
     job.save()
     email(f"Your job is live: {job.title}", f"“{job.title}” is on medcode CareerCenter until "
-          f"{timezone.localtime(job.expires_at):%B %-d, %Y}.\n\n{_site()}{job.get_absolute_url()}\n",
+          f"{timezone.localtime(job.expires_at):%B %-d, %Y}.\n\n{mailout.site_url()}{job.get_absolute_url()}\n",
           [job.employer.user.email])
     return job
 
@@ -70,7 +70,7 @@ def verify_employer(employer, staff):
     employer.verified_at, employer.verified_by = timezone.now(), staff
     employer.save(update_fields=["verified_at", "verified_by"])
     email("Your employer account is verified", f"{employer.name} can now post jobs on medcode CareerCenter: "
-          f"{_site()}/careers/employer/\n", [employer.user.email])
+          f"{mailout.site_url()}/careers/employer/\n", [employer.user.email])
 
 
 def close(job):
@@ -121,7 +121,7 @@ def apply(job, user, resume, note):
     except IntegrityError:  # the same application sent twice at once
         raise BoardError("You have already applied to this job.")
     email(f"New applicant for {job.title}", f"{user.email} applied to “{job.title}”.\n\n"
-          f"{_site()}/careers/employer/jobs/{job.pk}/applicants/\n", [job.employer.user.email])
+          f"{mailout.site_url()}/careers/employer/jobs/{job.pk}/applicants/\n", [job.employer.user.email])
     return application
 
 
@@ -130,13 +130,9 @@ def move(application, status):
     application.save(update_fields=["status", "updated_at"])
     email(f"Your application for {application.job.title}: {application.get_status_display()}",
           f"{application.job.organisation} moved your application for “{application.job.title}” to "
-          f"{application.get_status_display().lower()}.\n\n{_site()}/careers/applications/\n",
+          f"{application.get_status_display().lower()}.\n\n{mailout.site_url()}/careers/applications/\n",
           [application.applicant.email])
 
 
 def _end_of(day):
     return timezone.make_aware(datetime.combine(day, time(23, 59)))
-
-
-def _site():
-    return settings.MEDCODE_CONSULT["SITE_URL"].rstrip("/")

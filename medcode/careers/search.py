@@ -37,8 +37,7 @@ class JobQuery:
         """Read the search form's parameters; anything malformed is dropped and said in problems."""
         query, problems = cls(), []
         query.q = " ".join(params.get("q", "").split())[:200]
-        query.modes = [mode for mode in params.getlist("mode") if mode in Job.WorkMode.values] \
-            if hasattr(params, "getlist") else [m for m in params.get("mode", []) if m in Job.WorkMode.values]
+        query.modes = [mode for mode in params.getlist("mode") if mode in Job.WorkMode.values]
         query.credential = params.get("credential", "")[:12]
         query.specialty = params.get("specialty", "")[:40]
         query.state = params.get("state", "").strip().upper()[:2]
@@ -92,7 +91,8 @@ def search(query, now=None, since=None):
     now = now or timezone.now()
     jobs = Job.objects.live(now).select_related("employer").prefetch_related(
         "required_credentials", "preferred_credentials", "specialties")
-    for word in words(query.q):
+    terms = words(query.q)
+    for word in terms:
         jobs = jobs.filter(Q(title__icontains=word) | Q(organisation__icontains=word) | Q(description__icontains=word)
                            | Q(city__icontains=word) | Q(pk__in=_tagged(specialty__name__icontains=word))
                            | _credited(word))
@@ -117,7 +117,6 @@ def search(query, now=None, since=None):
         jobs = jobs.filter(Q(work_mode=Job.WorkMode.REMOTE)
                            | Q(latitude__range=(south, north), longitude__range=(west, east)))
     found = list(jobs)
-    terms = words(query.q)
     kept = []
     for job in found:
         job.miles = None if origin is None or job.latitude is None else \

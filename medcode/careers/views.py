@@ -41,26 +41,34 @@ def jobs(request):
 @require_GET
 def job(request, pk, slug=""):
     job = get_object_or_404(Job.objects.select_related("employer"), pk=pk)
-    mine = request.user.is_authenticated and job.employer.user_id == request.user.pk
-    if job.status in (Job.Status.PENDING, Job.Status.REJECTED) and not (mine or request.user.is_staff):
+    if job.status in (Job.Status.PENDING, Job.Status.REJECTED) and not (_mine(request, job) or request.user.is_staff):
         raise Http404("No such job")
     if slug != job.get_absolute_url().rstrip("/").rsplit("/", 1)[-1]:
         return redirect(job, permanent=True)
-    applied = request.user.is_authenticated and job.applications.filter(applicant=request.user).exists()
-    live = job.is_live()
-    response = render(request, "careers/job.html", {
-        "job": job, "live": live, "mine": mine, "applied": applied, "form": ApplyForm(),
-        "description": markup.render(job.description), "json_ld": _json_ld(request, job) if live else "",
+    return _job_page(request, job, ApplyForm())
+
+
+def _mine(request, job):
+    return request.user.is_authenticated and job.employer.user_id == request.user.pk
+
+
+def _job_page(request, job, form, status=None):
+    """The job page, also shown again with the application form's errors."""
+    mine, live = _mine(request, job), job.is_live()
+    description = markup.render(job.description)
+    return render(request, "careers/job.html", {
+        "job": job, "live": live, "mine": mine, "form": form, "description": description,
+        "applied": request.user.is_authenticated and job.applications.filter(applicant=request.user).exists(),
+        "json_ld": _json_ld(request, job, description) if live else "",
         "code_sets": [name for key, name in Job.CODE_SETS if key in job.code_sets],
-    }, status=200 if live or mine or request.user.is_staff else 410)
-    return response
+    }, status=status or (200 if live or mine or request.user.is_staff else 410))
 
 
-def _json_ld(request, job):
-    """schema.org JobPosting, as Google for Jobs reads it."""
+def _json_ld(request, job, description):
+    """schema.org JobPosting, as Google for Jobs reads it; description is the page's rendered HTML."""
     data = {
         "@context": "https://schema.org/", "@type": "JobPosting", "title": job.title,
-        "description": str(markup.render(job.description)), "datePosted": (job.posted_at or job.created_at).date().isoformat(),
+        "description": str(description), "datePosted": (job.posted_at or job.created_at).date().isoformat(),
         "validThrough": job.expires_at.isoformat(), "employmentType": EMPLOYMENT_TYPES[job.employment_type],
         "hiringOrganization": {"@type": "Organization", "name": job.organisation,
                                **({"sameAs": job.employer.website} if job.employer.website else {})},
@@ -99,9 +107,7 @@ def apply(request, pk):
             messages.success(request, f"Applied to {job.title}. Follow its status under My applications.")
             return redirect("careers:applications")
     else:
-        return render(request, "careers/job.html", {
-            "job": job, "live": job.is_live(), "form": form, "description": markup.render(job.description)},
-            status=400)
+        return _job_page(request, job, form, status=400)
     return redirect(job)
 
 

@@ -104,9 +104,9 @@ def receive(raw, *, source, dead_letter=None, too_big=None):
         inbound = parse(raw)
     except Unreadable as error:
         return _dead(raw, source, str(error), dead_letter)
-    if MailRecord.objects.filter(message_id=inbound.message_id).exists():
-        record = MailRecord.objects.get(message_id=inbound.message_id)
-        return _done(Outcome("duplicate", record.case, "already received"), dead_letter)
+    earlier = MailRecord.objects.filter(message_id=inbound.message_id).select_related("case").first()
+    if earlier is not None:
+        return _done(Outcome("duplicate", earlier.case, "already received"), dead_letter)
     try:
         with transaction.atomic():
             outcome = _route(inbound)

@@ -6,7 +6,7 @@ from datetime import datetime, time, timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from medcode.accounts.metering import FREE, SUBSCRIBER
+from medcode.accounts.metering import FREE, SUBSCRIBER, window_bounds
 from medcode.consult.models import Case
 
 
@@ -33,8 +33,7 @@ def plan_of(user, today=None):
 def allowance(user, now=None):
     now = now or timezone.now()
     plan = plan_of(user, timezone.localdate(now))
-    month = timezone.localtime(now).date().replace(day=1)
-    next_month = (month + timedelta(days=32)).replace(day=1)
+    month, next_month = window_bounds(timezone.localdate(now), "month")
     if plan is None:
         return Allowance(None, 0, 0, next_month)
     start = timezone.make_aware(datetime.combine(month, time.min))

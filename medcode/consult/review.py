@@ -11,7 +11,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from medcode.assistant import engine
-from medcode.assistant.reading import CODE_LIKE, looks_like_a_code
+from medcode.assistant.reading import CODE_LIKE, looks_like_a_code, written_codes
 from medcode.codes import lookup
 from medcode.consult.models import Case
 
@@ -48,13 +48,8 @@ def counts(now=None):
 
 def codes_named(text):
     """The catalogue codes a text names, once each, in order."""
-    found = {}
-    for token in CODE_LIKE.findall(text):
-        if looks_like_a_code(token) and token.upper() not in found:
-            code = lookup.find(token)
-            if code is not None:
-                found[token.upper()] = code
-    return list({code.pk: code for code in found.values()}.values())
+    found = (lookup.find(token) for token in written_codes(text))
+    return list({code.pk: code for code in found if code is not None}.values())
 
 
 def linked(text):
@@ -95,8 +90,8 @@ def draft(case):
 
 
 def workspace(case, consultant):
-    text = " ".join([case.subject, case.codes_chosen,
-                     *case.messages.values_list("body", flat=True), *case.messages.values_list("documentation", flat=True)])
+    written = [part for pair in case.messages.values_list("body", "documentation") for part in pair]
+    text = " ".join([case.subject, case.codes_chosen, *written])
     return {"consultant_view": True, "codes": codes_named(text), "draft": draft(case),
             "notes": case.notes.select_related("author"), "audit": case.audit.select_related("actor")[:100],
             "holds": case.claimed_by_id == consultant.pk}

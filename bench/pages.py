@@ -43,8 +43,8 @@ def main():
     from medcode.accounts import plans
     from medcode.accounts.models import User
 
-    from medcode.codes.catalogue import load_bundled
     from medcode.codes.models import Code
+    from medcode.site.loading import load_bundled
 
     if not args.skip_load:
         call_command("migrate", verbosity=0)

@@ -34,7 +34,7 @@ def main(argv=None):
     if not argv or argv[0] in {"-h", "--help", "help"}:
         print(__doc__.strip())
         return 0
-    from django.core.management import execute_from_command_line
+    from django.core.management import execute_from_command_line  # once DJANGO_SETTINGS_MODULE is set
 
     command = ALIASES.get(argv[0], argv[0])
     execute_from_command_line(["medcode", command, *argv[1:]])

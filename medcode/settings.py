@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "ninja",  # serves the API docs page's Swagger UI from local static files, not a CDN
+    "medcode.common",
     "medcode.accounts",
     "medcode.codes",
     "medcode.reference",
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "medcode.assistant",
     "medcode.consult",
     "medcode.careers",
+    "medcode.site",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -66,7 +68,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "medcode.urls"
+ROOT_URLCONF = "medcode.site.urls"
 WSGI_APPLICATION = "medcode.wsgi.application"
 
 TEMPLATES = [
@@ -164,6 +166,7 @@ EMAIL_HOST_PASSWORD = os.environ.get("MEDCODE_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("MEDCODE_EMAIL_USE_TLS", True)
 EMAIL_USE_SSL = env_bool("MEDCODE_EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = 20
+MEDCODE_SITE_URL = os.environ.get("MEDCODE_SITE_URL", "http://127.0.0.1:8000")  # links in emails
 DEFAULT_FROM_EMAIL = os.environ.get("MEDCODE_EMAIL_FROM", "medcode <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -215,11 +218,12 @@ MEDCODE_CONSULT = {
     "IMAP_PASSWORD": os.environ.get("MEDCODE_CONSULT_IMAP_PASSWORD", ""),
     "IMAP_FOLDER": os.environ.get("MEDCODE_CONSULT_IMAP_FOLDER", "INBOX"),
     "DIGEST_HOUR": int(os.environ.get("MEDCODE_CONSULT_DIGEST_HOUR", "8")),  # local time of the overdue digest
-    "SITE_URL": os.environ.get("MEDCODE_SITE_URL", "http://127.0.0.1:8000"),  # links in emails
 }
 # CareerCenter: days a job stays live after approval (renewing adds as many), postings a day per employer.
 MEDCODE_JOB_DAYS = int(os.environ.get("MEDCODE_JOB_DAYS", "30"))
 MEDCODE_JOB_POSTS_DAILY = int(os.environ.get("MEDCODE_JOB_POSTS_DAILY", "10"))
+# Local hour from which the daily job alerts go out (the worker starts them).
+MEDCODE_JOB_ALERT_HOUR = int(os.environ.get("MEDCODE_JOB_ALERT_HOUR", os.environ.get("MEDCODE_CONSULT_DIGEST_HOUR", "8")))
 MEDCODE_JOB_APPLICATIONS_DAILY = int(os.environ.get("MEDCODE_JOB_APPLICATIONS_DAILY", "25"))
 
 # Background work (CaseConsultant mail, digests) goes through Django's tasks API. The database

@@ -1,7 +1,6 @@
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
+
+from tests.factories import make_user
 
 
 @pytest.fixture(scope="session")
@@ -11,21 +10,11 @@ def django_db_setup(django_db_setup, django_db_blocker):
     them build them for a few hundred codes (test_search_semantic)."""
     from django.conf import settings
 
-    from medcode.codes.catalogue import load_bundled
+    from medcode.site.loading import load_bundled
 
     settings.MEDCODE_SEMANTIC = "off"
     with django_db_blocker.unblock():
         load_bundled()
-
-
-def make_user(email="coder@example.com", password="correct horse 42", *, verified=True, subscriber=False):
-    from medcode.accounts import plans
-    from medcode.accounts.models import User
-
-    user = User.objects.create_user(email, password, email_verified_at=timezone.now() if verified else None)
-    if subscriber:
-        plans.set_plan(email, "subscriber", until=timezone.localdate() + timedelta(days=30))
-    return user
 
 
 @pytest.fixture

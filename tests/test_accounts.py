@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from medcode.accounts.models import ApiToken, CodeView, Subscription, User
 
-from conftest import make_user
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "correct horse 42"

@@ -18,12 +18,11 @@ from medcode.assistant import engine, guard
 from medcode.assistant.models import Conversation
 from medcode.reference import importers
 
-from conftest import make_user
+from tests.factories import PTP_2026Q2, make_user
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = ROOT / "bench" / "questions" / "casepilot.tsv"
-PTP_Q2 = [ROOT / "tests" / "fixtures" / "reference" / f"ccipra-v321r0-f{n}.txt" for n in (1, 2)]
 
 
 def urls_of(answer):
@@ -94,7 +93,7 @@ def test_a_pair_without_ptp_edits_says_so_and_gives_the_add_on_rule():
 
 
 def test_a_pair_is_answered_from_the_ptp_edit_and_a_follow_up_keeps_the_codes():
-    importers.import_file("ncci-ptp", PTP_Q2)
+    importers.import_file("ncci-ptp", PTP_2026Q2)
     first = engine.answer("Can 20610 be billed with 99213 on the same day?")
     assert "99213 is column 2 to 20610" in first.text and "modifier indicator 1" in first.text
     assert any("ncci_code=99213" in url and url.endswith("#ncci") for url in urls_of(first))

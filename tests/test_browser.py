@@ -3,7 +3,6 @@
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -13,15 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from tests.factories import REFERENCE_FIXTURES, free_port
 
 pytestmark = pytest.mark.browser
 CHROMIUM = "/usr/bin/chromium"
-
-
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
@@ -33,15 +27,6 @@ class Site:
 
     def __add__(self, path):
         return self.url + path
-
-    def mail_to(self, address):
-        """The newest email the site sent to address, as Django wrote it."""
-        sent = sorted((self.home / "mail").glob("*.log"), key=lambda p: p.stat().st_mtime)
-        for path in reversed(sent):
-            text = path.read_text()
-            if f"To: {address}" in text:
-                return text
-        pytest.fail(f"no email to {address}")
 
     def run(self, *args):
         return subprocess.run([self.medcode, *args], env=self.env, check=True, capture_output=True, text=True).stdout
@@ -65,7 +50,7 @@ def medcode_site(tmp_path_factory):
     subprocess.run([medcode, "migrate", "--noinput", "-v0"], env=env, check=True)
     loaded = subprocess.run([medcode, "load-data"], env=env, check=True, capture_output=True, text=True)
     assert "done in" in loaded.stdout
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen([medcode, "serve", f"127.0.0.1:{port}"], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
@@ -170,7 +155,7 @@ def test_guest_registers_verifies_uses_free_views_then_subscribes(tab, medcode_s
     tab.get_by_label("Password confirmation").fill("a long passphrase 7")
     tab.get_by_role("button", name="Create account").click()
     assert tab.get_by_role("heading", name="Check your email").is_visible()
-    link = re.search(r"http://\S+/accounts/verify/\S+/", medcode_site.mail_to(email)).group(0)
+    link = re.search(r"http://\S+/accounts/verify/\S+/", _wait_for_mail(medcode_site, email, "/accounts/verify/")).group(0)
     tab.goto(link)
     tab.wait_for_url("**/cpt/20700/")
     assert "20700 is an add-on code" in tab.locator("#addon").inner_text()
@@ -211,7 +196,7 @@ def test_wrong_passwords_lock_the_log_in(tab, medcode_site):
 
 
 def test_subscriber_checks_a_claim_and_reads_the_reference_sections(tab, medcode_site):
-    fixtures = Path(__file__).parent / "fixtures" / "reference"
+    fixtures = REFERENCE_FIXTURES
     imported = medcode_site.run("import", "ncci-ptp", str(fixtures / "ccipra-v321r0-f1.txt"),
                                 str(fixtures / "ccipra-v321r0-f2.txt"))
     assert "NCCI PTP edits, practitioner 2026Q2: 5 rows" in imported
@@ -329,7 +314,7 @@ def test_a_case_by_email_is_answered_from_the_consultant_queue(tab, medcode_site
                      "full_name='Dana Expert')")
     medcode_site.run("plan", "set", coder, "subscriber", "--until", "2099-12-31")
     assert "works the CaseConsultant queue" in medcode_site.run("consult", "add-consultant", expert)
-    port = _free_port()
+    port = free_port()
     receiver = subprocess.Popen([medcode_site.medcode, "consult", "smtpd", f"127.0.0.1:{port}"], env=medcode_site.env,
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:

@@ -15,18 +15,9 @@ from django.utils import timezone
 
 from medcode.careers import alerts, board, geo, search
 from medcode.careers.models import Application, Credential, Employer, Job, SavedSearch, Specialty
-from tests.conftest import make_user
+from tests.factories import docx_bytes, make_user
 
 pytestmark = pytest.mark.django_db
-
-
-def docx_bytes(text="Jane Coder, CPC. Ten years of E/M auditing."):
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/'
-                         f'2006/main"><w:body><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:body></w:document>')
-    return buffer.getvalue()
 
 
 def employer(email="hr@lakeside.example.org", name="Lakeside Health", verified=True):
@@ -253,9 +244,9 @@ def test_employers_and_others_never_see_what_is_not_theirs(board_jobs):
 
 
 def _checked_resume():
-    from medcode.consult import attachments
+    from medcode.common import uploads
 
-    return attachments.check("cv.docx", docx_bytes())
+    return uploads.check("cv.docx", docx_bytes())
 
 
 def test_saved_search_alerts_by_email_with_unsubscribe_and_atom(board_jobs):

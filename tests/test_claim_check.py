@@ -2,13 +2,12 @@
 
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
 from medcode.reference import claims, fees, importers, payment
+from tests.factories import PTP_2026Q2, REFERENCE_FIXTURES
 
-FIXTURES = Path(__file__).parent / "fixtures" / "reference"
 MAY = date(2026, 5, 1)
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +15,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def ptp():
     """NCCI PTP edits of 2026Q2 from the fixture in the CMS layout (the real files are not shipped)."""
-    return importers.import_file("ncci-ptp", [FIXTURES / "ccipra-v321r0-f1.txt", FIXTURES / "ccipra-v321r0-f2.txt"])
+    return importers.import_file("ncci-ptp", PTP_2026Q2)
 
 
 def run(text, **options):
@@ -97,7 +96,7 @@ def test_ptp_pair_is_denied_and_a_bypass_modifier_is_accepted_where_the_indicato
 
 
 def test_a_deleted_edit_does_not_apply(ptp):
-    importers.import_file("ncci-ptp", [FIXTURES / "ccipra-v322r0-f1.txt"])  # 2026Q3 ends 20610/99213 on 2026-06-30
+    importers.import_file("ncci-ptp", [REFERENCE_FIXTURES / "ccipra-v322r0-f1.txt"])  # 2026Q3 ends 20610/99213 on 2026-06-30
     assert by_kind(run("20610\n99213", day=date(2026, 5, 1)), "ptp", "deny")
     assert not by_kind(run("20610\n99213", day=date(2026, 8, 1)), "ptp")
 

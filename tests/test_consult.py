@@ -1,8 +1,6 @@
 """CaseConsultant on the web: sending a case, following it, and the consultant's workspace."""
 
-import io
 import re
-import zipfile
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -12,9 +10,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
-from medcode.consult import cases, quota, tasks
+from medcode.common import schedule
+from medcode.consult import cases, quota, roles
 from medcode.consult.models import AuditEvent, Case, DeadLetter
-from tests.conftest import make_user
+from tests.factories import docx_bytes, make_user
 
 pytestmark = pytest.mark.django_db
 NEW = "/caseconsultant/new/"
@@ -34,23 +33,12 @@ def logged_in(email, **kwargs):
     return client
 
 
-def docx(text):
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
-                         'package/2006/content-types"><Override PartName="/word/document.xml" ContentType="application/'
-                         'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
-        archive.writestr("word/document.xml", '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/'
-                         f'2006/main"><w:body><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:body></w:document>')
-    return buffer.getvalue()
-
-
 @pytest.fixture
 def consultant():
     user = make_user("expert@medcode.example")
     user.full_name = "Dana Expert"
     user.save()
-    cases.grant_consultant(user)
+    roles.grant_consultant(user)
     client = Client()
     client.force_login(user)
     client.user = user
@@ -65,7 +53,7 @@ def test_a_subscriber_sends_a_case_gets_a_receipt_and_follows_it():
     client = logged_in("coder@clinic.example", subscriber=True)
     form = client.get(NEW)
     assert "10 of 10 cases left this month" in form.content.decode()
-    response = send_case(client, files=[SimpleUploadedFile("op-note.docx", docx("Total knee, right. 27447."))])
+    response = send_case(client, files=[SimpleUploadedFile("op-note.docx", docx_bytes("Total knee, right. 27447."))])
     case = Case.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/caseconsultant/cases/{case.pk}/"
     receipt = mail.outbox[0]
@@ -168,7 +156,7 @@ def test_the_consultant_claims_drafts_notes_and_answers(consultant):
 
     consultant.post(f"/caseconsultant/cases/{case.pk}/claim/")
     other = make_user("second@medcode.example")
-    cases.grant_consultant(other)
+    roles.grant_consultant(other)
     rival = Client()
     rival.force_login(other)
     rival.post(f"/caseconsultant/cases/{case.pk}/claim/")
@@ -216,8 +204,8 @@ def test_overdue_digest_goes_out_once_a_day(consultant, settings):
     Case.objects.update(due_at=timezone.now() - timedelta(hours=1))
     mail.outbox.clear()
     settings.MEDCODE_CONSULT = {**settings.MEDCODE_CONSULT, "DIGEST_HOUR": 0}
-    assert tasks.enqueue_due() is True
-    assert tasks.enqueue_due() is False
+    assert schedule.start_if_due("overdue-digest") is True
+    assert schedule.start_if_due("overdue-digest") is False
     digest = [m for m in mail.outbox if "overdue" in m.subject]
     assert len(digest) == 1 and "Late one" in digest[0].body and digest[0].to == ["expert@medcode.example"]
 
@@ -227,7 +215,7 @@ def test_background_work_waits_in_the_database_for_the_worker(settings, monkeypa
     from django_tasks_db.management.commands import db_worker
     from django_tasks_db.models import DBTaskResult
 
-    from medcode.consult.management.commands import worker
+    from medcode.site.management.commands import worker
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     for module in (db_worker, worker):  # the worker would close this test's transaction
@@ -253,14 +241,14 @@ def test_dead_letters_are_listed_and_retried_by_consultants(consultant):
 
 
 def test_files_sharing_a_name_are_each_screened_and_names_too():
-    from medcode.consult import attachments
+    from medcode.common import uploads
 
-    clean = attachments.check("notes.txt", b"Knee arthroscopy, 29881.")
-    phi_text = attachments.check("notes.txt", b"Pt name: John Smith, DOB 03/14/1962, for 29881.")
-    named = attachments.check("SMITH_JOHN_DOB_03-14-1962.txt", b"Knee arthroscopy.")
+    clean = uploads.check("notes.txt", b"Knee arthroscopy, 29881.")
+    phi_text = uploads.check("notes.txt", b"Pt name: John Smith, DOB 03/14/1962, for 29881.")
+    named = uploads.check("SMITH_JOHN_DOB_03-14-1962.txt", b"Knee arthroscopy.")
     draft, kinds = cases.masked(cases.Draft(question="29881?", files=[clean, phi_text, named]))
     assert [file.filename for file in draft.files] == ["notes.txt", "notes.masked.txt", "attachment 3.txt"]
     assert b"John Smith" not in draft.files[1].data and draft.files[0].data == b"Knee arthroscopy, 29881."
     assert "date of birth" in kinds
-    long_name = attachments.check("x" * 116 + ".txt", b"MRN 12345678 for 29881")
+    long_name = uploads.check("x" * 116 + ".txt", b"MRN 12345678 for 29881")
     assert len(cases.masked(cases.Draft(question="q", files=[long_name]))[0].files[0].filename) <= 120

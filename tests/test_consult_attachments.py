@@ -11,8 +11,8 @@ import zlib
 
 import pytest
 
-from medcode.consult import attachments
-from medcode.consult.attachments import KINDS, Checked, Rejected, check, check_all, clean_filename, sniff
+from medcode.common import uploads
+from medcode.common.uploads import KINDS, Checked, Rejected, check, check_all, clean_filename, sniff
 
 # --- builders ---------------------------------------------------------------------------------
 
@@ -203,7 +203,7 @@ def test_cp1252_text_accepted_and_decoded():
 
 
 def test_text_is_capped(monkeypatch):
-    monkeypatch.setattr(attachments, "MAX_TEXT", 10)
+    monkeypatch.setattr(uploads, "MAX_TEXT", 10)
     assert check("note.txt", NOTE.encode()).text == NOTE[:10]
 
 
@@ -356,7 +356,7 @@ def test_macro_enabled_docx_is_rejected(docx):
 
 
 def test_docx_whose_document_expands_beyond_the_limit_is_rejected():
-    padding = " " * (attachments.DOCX_MAX_XML + 1)  # real 20 MB + 1 of spaces: compresses to a few KB
+    padding = " " * (uploads.DOCX_MAX_XML + 1)  # real 20 MB + 1 of spaces: compresses to a few KB
     docx = make_docx(document=word_xml(BODY + padding))
     assert len(docx) < 100_000
     assert "expands to far more data" in rejection("bomb.docx", docx)
@@ -365,12 +365,12 @@ def test_docx_whose_document_expands_beyond_the_limit_is_rejected():
 def test_docx_whose_members_total_beyond_the_limit_is_rejected(monkeypatch):
     docx = make_docx(extra={"word/media/filler.bin": b"\x00" * 5000})
     assert check("fine.docx", docx).kind == "docx"
-    monkeypatch.setattr(attachments, "DOCX_MAX_TOTAL", 4000)
+    monkeypatch.setattr(uploads, "DOCX_MAX_TOTAL", 4000)
     assert "expands to far more data" in rejection("bomb.docx", docx)
 
 
 def test_docx_document_limit_is_read_when_called(monkeypatch):
-    monkeypatch.setattr(attachments, "DOCX_MAX_XML", 100)
+    monkeypatch.setattr(uploads, "DOCX_MAX_XML", 100)
     assert "expands to far more data" in rejection("small-limit.docx", make_docx())
 
 

@@ -9,7 +9,7 @@ from django.core import mail
 
 from medcode.consult import imap, mailin
 from medcode.consult.models import Case, DeadLetter
-from tests.conftest import make_user
+from tests.factories import make_user
 
 
 class Mailbox:

@@ -2,7 +2,6 @@
 
 import asyncio
 import smtplib
-import socket
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 
@@ -11,17 +10,11 @@ from aiosmtpd.controller import Controller
 from asgiref.sync import async_to_sync
 from django.utils import timezone
 
-from medcode.consult import cases, mailin, smtpd
+from medcode.consult import cases, mailin, roles, smtpd
 from medcode.consult.models import Case, DeadLetter, MailRecord
-from tests.conftest import make_user
+from tests.factories import free_port, make_user
 
 CASES = "cases@localhost"
-
-
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Relay:
@@ -41,7 +34,7 @@ class Relay:
 @pytest.fixture
 def relay(settings):
     keeper = Relay()
-    port = _free_port()
+    port = free_port()
     controller = Controller(keeper, hostname="127.0.0.1", port=port)
     controller.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -103,7 +96,7 @@ def email_from(sender, subject, text, *, message_id=None, reply_to_id=None, file
 def test_a_case_by_email_round_trip_on_loopback(receiver, relay):
     coder = make_user("coder@clinic.example", subscriber=True)
     consultant = make_user("expert@medcode.example")
-    cases.grant_consultant(consultant)
+    roles.grant_consultant(consultant)
 
     question = email_from("Coder <coder@clinic.example>", "Arthrocentesis with a knee replacement",
                           "May 20610 be billed with 27447-RT on the same day?", message_id="<q1@clinic.example>")
@@ -324,7 +317,7 @@ def test_quoted_lines_go_but_a_coders_own_greater_than_stays():
 def test_subjects_are_plain_text_and_replies_thread_to_the_submitters_mail(receiver, relay):
     make_user("coder@clinic.example", subscriber=True)
     consultant = make_user("expert@medcode.example")
-    cases.grant_consultant(consultant)
+    roles.grant_consultant(consultant)
     receiver(email_from("coder@clinic.example", "E&M level for a 'new' patient", "99204 or 99214?",
                         message_id="<em@clinic.example>"))
     ack = relay.to("coder@clinic.example")[0]
@@ -342,7 +335,7 @@ def test_subjects_are_plain_text_and_replies_thread_to_the_submitters_mail(recei
 def test_a_consultant_replying_by_email_is_sent_to_the_workspace(receiver, relay):
     make_user("coder@clinic.example", subscriber=True)
     consultant = make_user("expert@medcode.example")
-    cases.grant_consultant(consultant)
+    roles.grant_consultant(consultant)
     receiver(email_from("coder@clinic.example", "Q", "J1100 units?"))
     case = Case.objects.get()
     notice = relay.to("expert@medcode.example")[0]

@@ -8,7 +8,7 @@ from django.test import Client
 
 from medcode.accounts.models import ApiToken, CodeView
 
-from conftest import make_user
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 # One page of each code set, each with reference content worth locking.

@@ -10,7 +10,7 @@ from medcode.accounts.metering import FREE, GUEST, SUBSCRIBER, Reader
 from medcode.accounts.models import CodeView
 from medcode.codes.models import Code
 
-from conftest import make_user
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 NOW = timezone.make_aware(datetime(2026, 11, 23, 10, 30))

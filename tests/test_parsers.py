@@ -12,8 +12,8 @@ from medcode.codes import systems
 from medcode.codes.loaders import cpt, hcpcs, icd10cm, icd10pcs
 from medcode.codes.loaders.base import ImportFailed
 from medcode.codes.models import Code, CodeNote
+from tests.factories import FIXTURES
 
-FIXTURES = Path(__file__).parent / "fixtures"
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,6 @@
 import gzip
 import shutil
 from datetime import date
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -15,11 +14,10 @@ from medcode.reference import addons, changes, fees, importers, modifiers, ncci,
 from medcode.reference.models import (
     AddonEdit, CoverageCode, CoverageDocument, DataRelease, FeeScheduleRow, Locality, Modifier, MueEdit, PtpEdit,
 )
+from tests.factories import PTP_2026Q2, REFERENCE_FIXTURES
 
-FIXTURES = Path(__file__).parent / "fixtures" / "reference"
-PTP_Q2 = [FIXTURES / "ccipra-v321r0-f1.txt", FIXTURES / "ccipra-v321r0-f2.txt"]
-PTP_Q3 = [FIXTURES / "ccipra-v322r0-f1.txt"]
-MUE_Q3 = FIXTURES / "MCR_MUE_PractitionerServices_Eff_07-01-2026.csv"
+PTP_Q3 = [REFERENCE_FIXTURES / "ccipra-v322r0-f1.txt"]
+MUE_Q3 = REFERENCE_FIXTURES / "MCR_MUE_PractitionerServices_Eff_07-01-2026.csv"
 Kind = DataRelease.Kind
 pytestmark = pytest.mark.django_db
 
@@ -123,7 +121,7 @@ def test_load_data_skips_what_is_loaded():
 # NCCI PTP edits: the official layout, on fixtures -----------------------------------------------
 
 def test_ptp_parts_of_one_release_load_together():
-    release = importers.import_file("ncci-ptp", PTP_Q2)
+    release = importers.import_file("ncci-ptp", PTP_2026Q2)
     assert (release.kind, release.label, release.effective_date, release.rows) == (
         Kind.PTP_PRACTITIONER, "2026Q2", date(2026, 4, 1), 5)
     edit = PtpEdit.objects.get(release=release, column1="27130", column2="20610")
@@ -134,7 +132,7 @@ def test_ptp_parts_of_one_release_load_together():
 
 
 def test_hospital_edits_are_told_by_the_file_name():
-    release = importers.import_file("ncci-ptp", [FIXTURES / "ccioph-v321r0-f1.txt"])
+    release = importers.import_file("ncci-ptp", [REFERENCE_FIXTURES / "ccioph-v321r0-f1.txt"])
     assert release.kind == Kind.PTP_HOSPITAL
 
 
@@ -143,13 +141,13 @@ def test_ptp_zip_of_parts(tmp_path):
 
     archive = tmp_path / "medicare-ncci-2026q2-practitioner-ptp-edits.zip"
     with zipfile.ZipFile(archive, "w") as zipped:
-        for part in PTP_Q2:
+        for part in PTP_2026Q2:
             zipped.write(part, part.name)
     assert importers.import_file("ncci-ptp", [archive]).rows == 5
 
 
 def test_a_new_release_keeps_the_old_one_and_answers_by_date_of_service():
-    importers.import_file("ncci-ptp", PTP_Q2)
+    importers.import_file("ncci-ptp", PTP_2026Q2)
     importers.import_file("ncci-ptp", PTP_Q3)
     assert tables.release_for(Kind.PTP_PRACTITIONER, date(2026, 5, 1)).label == "2026Q2"
     assert tables.release_for(Kind.PTP_PRACTITIONER, date(2026, 8, 1)).label == "2026Q3"
@@ -160,7 +158,7 @@ def test_a_new_release_keeps_the_old_one_and_answers_by_date_of_service():
 
 
 def test_what_changed_between_two_ptp_releases():
-    old = importers.import_file("ncci-ptp", PTP_Q2)
+    old = importers.import_file("ncci-ptp", PTP_2026Q2)
     new = importers.import_file("ncci-ptp", PTP_Q3)
     result = changes.compare(old, new)
     assert result.counts == {"added": 1, "removed": 0, "changed": 2}
@@ -200,7 +198,7 @@ def _written(tmp_path, name, text):
     ("ccipra-v321r0-f1.txt", "HCPCS/CPT Code\tPractitioner Services MUE Values\tMUE Adjudication Indicator\n", "not an NCCI PTP"),
 ])
 def test_a_broken_ptp_file_changes_nothing(tmp_path, name, body, reason):
-    importers.import_file("ncci-ptp", PTP_Q2)
+    importers.import_file("ncci-ptp", PTP_2026Q2)
     before = snapshot()
     with pytest.raises(ImportFailed) as failure:
         importers.import_file("ncci-ptp", [_written(tmp_path, name, body)], force=True)
@@ -255,12 +253,12 @@ def test_the_import_command_reports_the_line_and_changes_nothing(tmp_path):
 
 
 def test_the_import_command_loads_a_quarter(capsys):
-    call_command("import_file", "ncci-ptp", *map(str, PTP_Q2))
+    call_command("import_file", "ncci-ptp", *map(str, PTP_2026Q2))
     assert "NCCI PTP edits, practitioner 2026Q2: 5 rows" in capsys.readouterr().out
 
 
 def test_coverage_code_lists_in_the_mcd_layout():
-    release = importers.import_file("coverage", [FIXTURES / "mcd"], release="2026-10-01")
+    release = importers.import_file("coverage", [REFERENCE_FIXTURES / "mcd"], release="2026-10-01")
     assert release.kind == Kind.COVERAGE_CODES
     listed = CoverageCode.objects.filter(release=release, code="G43909").get()
     assert (listed.article_id, listed.list, listed.group) == (57215, CoverageCode.List.COVERED, 1)

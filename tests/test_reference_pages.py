@@ -3,14 +3,12 @@
 import html
 import json
 import re
-from pathlib import Path
 
 import pytest
 
 from medcode.reference import importers
-from conftest import make_user
+from tests.factories import PTP_2026Q2, REFERENCE_FIXTURES, make_user
 
-FIXTURES = Path(__file__).parent / "fixtures" / "reference"
 pytestmark = pytest.mark.django_db
 
 
@@ -27,7 +25,7 @@ def section(response, key):
 
 @pytest.fixture
 def ptp():
-    importers.import_file("ncci-ptp", [FIXTURES / "ccipra-v321r0-f1.txt", FIXTURES / "ccipra-v321r0-f2.txt"])
+    importers.import_file("ncci-ptp", PTP_2026Q2)
 
 
 def test_20700_shows_its_primaries_rvus_and_global_period(page):
@@ -86,7 +84,7 @@ def test_guests_get_the_section_titles_never_the_numbers(client):
 def test_coverage_sections_and_the_crosswalk(page):
     response, _ = page("/cpt/99213/")
     assert "code lists are not loaded" in section(response, "coverage")
-    importers.import_file("coverage", [FIXTURES / "mcd"], release="2026-10-01")
+    importers.import_file("coverage", [REFERENCE_FIXTURES / "mcd"], release="2026-10-01")
     response, _ = page("/icd-10-cm/G43.909/")
     assert "70551" in section(response, "crosswalks")
     response, _ = page("/cpt/70551/")
@@ -154,13 +152,13 @@ def test_reference_status_page_says_what_is_missing(client):
 
 
 def test_what_changed_page(subscriber_client):
-    importers.import_file("mue", [FIXTURES / "MCR_MUE_PractitionerServices_Eff_07-01-2026.csv"])
+    importers.import_file("mue", [REFERENCE_FIXTURES / "MCR_MUE_PractitionerServices_Eff_07-01-2026.csv"])
     text = text_of(subscriber_client.get("/reference/changes/?kind=mue-practitioner&from=2026Q2&to=2026Q3&code=99213"))
     assert "0 added · 0 removed · 1 changed" in text and "units 2 → 3" in text
 
 
 def test_what_changed_for_a_code_is_metered_like_its_page(client):
-    importers.import_file("mue", [FIXTURES / "MCR_MUE_PractitionerServices_Eff_07-01-2026.csv"])
+    importers.import_file("mue", [REFERENCE_FIXTURES / "MCR_MUE_PractitionerServices_Eff_07-01-2026.csv"])
     url = "/reference/changes/?kind=mue-practitioner&from=2026Q2&to=2026Q3&code="
     overall = text_of(client.get(url))
     assert "4 changed" not in overall and "Subscribe to list every change" in overall and "units 2 → 3" not in overall

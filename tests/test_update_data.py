@@ -16,8 +16,8 @@ from django.core.management import CommandError, call_command
 from medcode import cli
 from medcode.reference import update
 from medcode.reference.models import DataRelease
+from tests.factories import REFERENCE_FIXTURES
 
-FIXTURES = Path(__file__).parent / "fixtures" / "reference"
 MUE_CSV = "MCR_MUE_PractitionerServices_Eff_07-01-2026.csv"
 PTP_PAGE = "/ncci/ptp-edits"
 
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 def data_rows(name):
     """Rows of a CMS fixture table: lines starting with a 5-character code."""
-    lines = (FIXTURES / name).read_text(encoding="latin-1").splitlines()
+    lines = (REFERENCE_FIXTURES / name).read_text(encoding="latin-1").splitlines()
     return sum(1 for line in lines if re.match(r"[0-9A-Z]{5}[\t,]", line))
 
 
@@ -40,7 +40,7 @@ def zip_of(*members):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for member in members:
-            name, raw = member if isinstance(member, tuple) else (member, (FIXTURES / member).read_bytes())
+            name, raw = member if isinstance(member, tuple) else (member, (REFERENCE_FIXTURES / member).read_bytes())
             archive.writestr(name, raw)
     return buffer.getvalue()
 
@@ -181,7 +181,7 @@ def test_direct_file_url_and_member_picked_from_a_zip(cms, sources):
 
 
 def test_coverage_download_is_named_by_its_last_modified_date(cms, sources):
-    inner = zip_of(*[(p.name, p.read_bytes()) for p in sorted((FIXTURES / "mcd").glob("*.csv"))])
+    inner = zip_of(*[(p.name, p.read_bytes()) for p in sorted((REFERENCE_FIXTURES / "mcd").glob("*.csv"))])
     cms.put("/exports/current_article.zip", zip_of(("current_article_csv.zip", inner)))
     published = datetime(2026, 5, 4, 12, tzinfo=timezone.utc).timestamp()
     os.utime(cms.root / "exports" / "current_article.zip", (published, published))
@@ -224,7 +224,7 @@ def no_matching_link(cms):
 
 
 def bad_table(cms):
-    raw = (FIXTURES / "ccipra-v322r0-f1.txt").read_text().replace("64483\t64493", "64483\t6449")
+    raw = (REFERENCE_FIXTURES / "ccipra-v322r0-f1.txt").read_text().replace("64483\t64493", "64483\t6449")
     return cms.put("/files/zip/" + ptp_zip_name("v322", 1), zip_of(("ccipra-v322r0-f1.txt", raw))), "line 12"
 
 
@@ -234,7 +234,7 @@ def bad_table(cms):
 def test_bad_download_fails_clearly_changes_nothing_and_others_still_import(cms, sources, settings, serve_bad_file):
     url, reason = serve_bad_file(cms)
     sources("bad", url, "ncci-ptp", match=PTP_MATCH)
-    sources("good", cms.put(f"/{MUE_CSV}", (FIXTURES / MUE_CSV).read_bytes()), "mue")
+    sources("good", cms.put(f"/{MUE_CSV}", (REFERENCE_FIXTURES / MUE_CSV).read_bytes()), "mue")
     settings.MEDCODE_UPDATE_MAX_BYTES = 2_000
     releases_before = DataRelease.objects.count()
 
@@ -247,7 +247,7 @@ def test_bad_download_fails_clearly_changes_nothing_and_others_still_import(cms,
 
 
 def test_sha256_mismatch_is_refused(cms, sources):
-    sources("mue", cms.put(f"/{MUE_CSV}", (FIXTURES / MUE_CSV).read_bytes()), "mue", sha256="0" * 64)
+    sources("mue", cms.put(f"/{MUE_CSV}", (REFERENCE_FIXTURES / MUE_CSV).read_bytes()), "mue", sha256="0" * 64)
 
     outcome = run()["mue"]
 

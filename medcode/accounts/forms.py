@@ -2,9 +2,11 @@ import hashlib
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.template.loader import render_to_string
 
 from medcode.accounts import ratelimit
 from medcode.accounts.models import User
+from medcode.common import mail
 
 HOUR = 3600
 # Across all addresses: django-axes locks one account on one address; this caps
@@ -105,3 +107,10 @@ class ApiTokenForm(forms.Form):
     name = forms.CharField(label="Token name", max_length=60, help_text="Where you will use it, e.g. billing-scrubber.")
 
 
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's reset form, its mail sent like every other medcode email: queued, with retries."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
+                  html_email_template_name=None):
+        mail.queue(to_email, render_to_string(subject_template_name, context),
+                   render_to_string(email_template_name, context), sender=from_email)

@@ -7,12 +7,11 @@ account had then, so it stops working once the account's email has changed.
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from medcode.accounts.models import User
+from medcode.common import mail
 
 SALT = "medcode.accounts.verify-email"
 
@@ -32,14 +31,9 @@ def send(request, user, email=None):
     changing = email.lower() != user.email.lower()
     context = {"user": user, "email": email, "link": link(request, user, email), "changing": changing,
                "days": settings.PASSWORD_RESET_TIMEOUT // 86400, "site": request.get_host()}
-    send_mail(
-        "Confirm your new medcode email address" if changing else "Verify your medcode account",
-        render_to_string("accounts/email/verify.txt", context),
-        None, [email],
-    )
+    mail.send(email, "accounts/email/verify.txt", context)
     if changing:
-        send_mail("Your medcode email address is about to change",
-                  render_to_string("accounts/email/change_notice.txt", context), None, [user.email])
+        mail.send(user.email, "accounts/email/change_notice.txt", context)
 
 
 def confirm(token):

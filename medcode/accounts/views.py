@@ -10,7 +10,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
 from medcode.accounts import clients, metering, ratelimit, verification
-from medcode.accounts.forms import ApiTokenForm, DeleteAccountForm, EmailChangeForm, RegisterForm
+from medcode.accounts.forms import ApiTokenForm, DeleteAccountForm, EmailChangeForm, PasswordResetForm, RegisterForm
 from medcode.accounts.models import ApiToken
 
 DAY = 24 * 3600
@@ -143,6 +143,8 @@ def revoke_token(request, token_id):
 
 class PasswordResetView(auth_views.PasswordResetView):
     """Django's reset flow, with a cap on reset mails per client address so it cannot be used to flood inboxes."""
+
+    form_class = PasswordResetForm
 
     def form_valid(self, form):
         allowed, _ = ratelimit.hit(f"password-reset:{clients.throttle_key(self.request)}",

@@ -8,7 +8,7 @@ from medcode.accounts.api_auth import RateLimited
 from medcode.assistant import conversation as talk
 from medcode.assistant import limits
 from medcode.assistant.forms import MAX_QUESTION
-from medcode.codes.api import Error
+from medcode.common.api import Error
 
 router = Router()
 

@@ -16,6 +16,7 @@ from medcode.codes import lookup, systems
 from medcode.codes.models import Code, CodeNote
 from medcode.reference import addons, coverage, fees, modifiers, ncci, payment
 from medcode.reference.models import PtpEdit
+from medcode.search.query import parse
 
 LISTED = 12  # codes named in one sentence before "and N more"
 NOTE_KINDS = {
@@ -228,7 +229,7 @@ def pair(first, second, day, modifiers_said=()):
     for setting, release in releases.items():
         edit = (PtpEdit.objects.filter(release=release)
                 .filter(Q(column1=first.code, column2=second.code) | Q(column1=second.code, column2=first.code))
-                .filter(effective_date__lte=day).exclude(deletion_date__lt=day).first())
+                .active_on(day).first())
         where = ncci.setting_name(setting).lower()
         if edit is None:
             found.append(Fact(f"No active NCCI PTP edit pairs {first.display_code} and {second.display_code} "
@@ -311,8 +312,6 @@ def _coverage_by_title(code, limit=3):
 def headings(words):
     """Code-set headings (CPT sections, ICD-10-CM chapters and blocks) whose titles hold every group
     of words, with their instructional notes: what medcode holds of a set's guidelines."""
-    from medcode.search.query import parse
-
     found = Code.objects.filter(kind__in=("range", "chapter", "block", "section"), status=Code.Status.ACTIVE)
     groups = parse(" ".join(w for w in words.split() if w.lower() not in _GENERIC)).groups
     if not groups:

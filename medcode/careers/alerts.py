@@ -1,18 +1,14 @@
 """Saved searches: a daily or weekly email of the new jobs matching, and an Atom feed of them."""
 
-import logging
 from datetime import timedelta
 
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tasks import task
 
 from medcode.careers import search
 from medcode.careers.models import SavedSearch
-from medcode.consult import mailout, tasks
+from medcode.common import mail, schedule
 
-log = logging.getLogger(__name__)
 PERIOD = {SavedSearch.Frequency.DAILY: timedelta(days=1), SavedSearch.Frequency.WEEKLY: timedelta(days=7)}
 
 
@@ -36,7 +32,7 @@ def due(saved, now):
 @task()
 def send_alerts(day_iso=None):
     """Email every saved search that is due and has new jobs; returns the number of emails."""
-    if day_iso and not tasks.claim_day("job-alerts", day_iso):
+    if day_iso and not schedule.claim_day("job-alerts", day_iso):
         return 0
     now, sent = timezone.now(), 0
     for saved in SavedSearch.objects.filter(active=True).select_related("user"):
@@ -44,11 +40,7 @@ def send_alerts(day_iso=None):
             continue
         jobs = new_jobs(saved, now)
         if jobs:
-            try:
-                _email(saved, jobs)
-            except OSError:  # one refused address must not stop everyone else's alerts
-                log.exception("job alert %s to %s not sent", saved.pk, saved.user.email)
-                continue
+            _email(saved, jobs)  # queued: a refused address is retried by the mail task, not here
             sent += 1
         saved.last_sent_at = now
         saved.save(update_fields=["last_sent_at"])
@@ -56,18 +48,11 @@ def send_alerts(day_iso=None):
 
 
 def _email(saved, jobs):
-    site = mailout.site_url()
-    unsubscribe = f"{site}/careers/alerts/{saved.token}/unsubscribe/"
-    body = render_to_string("careers/email/alert.txt", {"saved": saved, "jobs": jobs[:50], "more": len(jobs) - 50,
-                                                        "site": site, "unsubscribe": unsubscribe})
-    count = len(jobs)
-    EmailMessage(f"{count} new job{'s' if count != 1 else ''} for “{saved.name}”", body, None, [saved.user.email],
-                 headers={"List-Unsubscribe": f"<{unsubscribe}>",
-                          "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}).send()
-
-
-def enqueue_due(now=None):
-    return tasks.start_daily("job-alerts", send_alerts, now)
+    unsubscribe = mail.link("careers:unsubscribe", token=saved.token)
+    mail.send(saved.user.email, "careers/email/alert.txt",
+              {"saved": saved, "jobs": jobs[:50], "more": len(jobs) - 50, "count": len(jobs),
+               "jobs_link": mail.link("careers:jobs"), "unsubscribe": unsubscribe},
+              headers={"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
 
 
 class _Params(dict):

@@ -4,14 +4,12 @@ applications made and moved along. Views and commands call these; tests call the
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django_tasks import task
 
 from medcode.accounts import ratelimit
 from medcode.careers.models import Application, Job
-from medcode.consult import mailout
+from medcode.common import mail
 
 MAX_DAYS = 90  # the longest a job stays up from today
 
@@ -20,14 +18,9 @@ class BoardError(Exception):
     pass
 
 
-@task()
-def send_email(subject, body, to):
-    send_mail(subject, body, None, to)
-
-
-def email(subject, body, to):
-    """Mail to an employer or applicant leaves through the task queue, not inside the request."""
-    mailout.later(send_email, subject, body, list(to))
+def email(to, template, **context):
+    """Mail to an employer or applicant: careers/email/<template>.txt, through the task queue."""
+    mail.send(to, f"careers/email/{template}.txt", context)
 
 
 def post(employer, form, expires_on=None):
@@ -52,25 +45,21 @@ def approve(job, staff, now=None):
         job.expires_at = now + timedelta(days=settings.MEDCODE_JOB_DAYS)
     job.expires_at = max(job.expires_at, now + timedelta(days=1))
     job.save()
-    email(f"Your job is live: {job.title}", f"“{job.title}” is on medcode CareerCenter until "
-          f"{timezone.localtime(job.expires_at):%B %-d, %Y}.\n\n{mailout.site_url()}{job.get_absolute_url()}\n",
-          [job.employer.user.email])
+    email(job.employer.user.email, "job_live", job=job, expires=job.expires_at,
+          job_link=mail.site_url(job.get_absolute_url()))
     return job
 
 
 def reject(job, staff, note):
     job.status, job.review_note = Job.Status.REJECTED, note[:300]
     job.save(update_fields=["status", "review_note"])
-    email(f"Your job was not approved: {job.title}",
-          f"medcode staff did not approve “{job.title}”: {note}\n\nEdit it and it goes back for review.\n",
-          [job.employer.user.email])
+    email(job.employer.user.email, "job_rejected", job=job, note=note)
 
 
 def verify_employer(employer, staff):
     employer.verified_at, employer.verified_by = timezone.now(), staff
     employer.save(update_fields=["verified_at", "verified_by"])
-    email("Your employer account is verified", f"{employer.name} can now post jobs on medcode CareerCenter: "
-          f"{mailout.site_url()}/careers/employer/\n", [employer.user.email])
+    email(employer.user.email, "employer_verified", employer=employer, employer_link=mail.link("careers:employer"))
 
 
 def close(job):
@@ -120,18 +109,16 @@ def apply(job, user, resume, note):
                                                      resume_name=resume.filename, resume_type=resume.content_type)
     except IntegrityError:  # the same application sent twice at once
         raise BoardError("You have already applied to this job.")
-    email(f"New applicant for {job.title}", f"{user.email} applied to “{job.title}”.\n\n"
-          f"{mailout.site_url()}/careers/employer/jobs/{job.pk}/applicants/\n", [job.employer.user.email])
+    email(job.employer.user.email, "new_applicant", job=job, applicant=user,
+          applicants_link=mail.link("careers:applicants", pk=job.pk))
     return application
 
 
 def move(application, status):
     application.status, application.updated_at = status, timezone.now()
     application.save(update_fields=["status", "updated_at"])
-    email(f"Your application for {application.job.title}: {application.get_status_display()}",
-          f"{application.job.organisation} moved your application for “{application.job.title}” to "
-          f"{application.get_status_display().lower()}.\n\n{mailout.site_url()}/careers/applications/\n",
-          [application.applicant.email])
+    email(application.applicant.email, "application_moved", application=application,
+          applications_link=mail.link("careers:applications"))
 
 
 def _end_of(day):

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from medcode.careers import geo
 from medcode.careers.models import Application, Credential, Employer, Job, SavedSearch, Specialty
-from medcode.consult import attachments
+from medcode.common import uploads
 
 STATES = ("AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND "
           "OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR").split()
@@ -91,11 +91,11 @@ class ApplyForm(forms.Form):
         if upload.size > 5 * 1024 * 1024:
             raise forms.ValidationError(f"{upload.name} is {upload.size / 2**20:.1f} MB: the limit is 5 MB.")
         try:
-            checked = attachments.check(upload.name, upload.read(), max_bytes=5 * 1024 * 1024)
-        except attachments.Rejected as rejected:
+            checked = uploads.check(upload.name, upload.read(), max_bytes=5 * 1024 * 1024)
+        except uploads.Rejected as rejected:
             raise forms.ValidationError(str(rejected))
         if checked.kind not in RESUME_KINDS:
-            raise forms.ValidationError(f"{checked.filename} is {attachments.LABELS[checked.kind]}: send a PDF or DOCX.")
+            raise forms.ValidationError(f"{checked.filename} is {uploads.LABELS[checked.kind]}: send a PDF or DOCX.")
         return checked
 
 

@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from medcode.codes import systems
+
 HOURS_A_YEAR = 2080  # to compare hourly and yearly pay
 
 
@@ -87,8 +89,7 @@ class Job(models.Model):
         HOUR = "hour", "an hour"
         YEAR = "year", "a year"
 
-    CODE_SETS = [("cpt", "CPT"), ("hcpcs", "HCPCS Level II"), ("icd10cm", "ICD-10-CM"), ("icd10pcs", "ICD-10-PCS"),
-                 ("drg", "MS-DRG / APR-DRG"), ("hcc", "HCC risk adjustment")]
+    CODE_SETS = [*systems.CHOICES, ("drg", "MS-DRG / APR-DRG"), ("hcc", "HCC risk adjustment")]
 
     employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="jobs")
     title = models.CharField(max_length=150)

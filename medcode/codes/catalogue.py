@@ -1,4 +1,4 @@
-"""Loading the bundled data, and importing a file of one kind: the CLI calls these."""
+"""Importing a code set file (the site's `medcode import` and `load-data` call this)."""
 
 import time
 
@@ -46,29 +46,3 @@ def refresh_statistics():
     the least selective index for a code's children and pages slow down tenfold."""
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-
-
-def load_bundled(progress=lambda message: None, force=False):
-    """Every bundled code set and reference file; a second run skips unchanged releases."""
-    from medcode.reference import importers
-    from medcode.search import engine as search_engine
-
-    def load(system, path):
-        # One ANALYZE at the end serves every file.
-        return import_file(system, path, progress=progress, force=force, analyze=False)
-
-    steps = [
-        ("ICD-10-CM", lambda: load(systems.ICD10CM, icd10cm.packaged_tabular())),
-        ("ICD-10-PCS", lambda: [load(systems.ICD10PCS, path) for path in icd10pcs.bundled_tables()]),
-        ("HCPCS Level II", lambda: load(systems.HCPCS, hcpcs.bundled_file())),
-        ("CPT starter set (medcode's own text)", lambda: cpt.load_starter(progress)),
-    ]
-    steps += importers.bundled_steps(progress, force=force)
-    steps += search_engine.bundled_steps(progress, force=force)
-    started = time.monotonic()
-    for number, (name, step) in enumerate(steps, start=1):
-        done = round(20 * (number - 1) / len(steps))
-        progress(f"[{'#' * done}{'.' * (20 - done)}] {number}/{len(steps)} {name}")
-        step()
-    refresh_statistics()
-    progress(f"done in {time.monotonic() - started:.1f}s")

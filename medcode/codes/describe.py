@@ -6,6 +6,7 @@ no page is left without one.
 """
 
 from medcode.codes import systems
+from medcode.codes.loaders.icd10pcs import definitions
 from medcode.codes.models import Code
 
 COVERAGE = {
@@ -82,8 +83,6 @@ def _icd10pcs(code, ancestors, child_count):
                 f"It contains {child_count:,} valid codes."
             )
         return _group(code, child_count)
-    from medcode.codes.loaders.icd10pcs import definitions
-
     axes = {pos: (title, char, label) for pos, title, char, label in code.extra.get("axes", [])}
     terms = definitions()
     section = code.code[0]

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from medcode.codes import systems
 
-SYSTEM_CHOICES = [(key, systems.SYSTEMS[key].name) for key in systems.ORDER]
+SYSTEM_CHOICES = systems.CHOICES
 
 
 class Release(models.Model):

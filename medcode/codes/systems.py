@@ -53,6 +53,7 @@ SYSTEMS = {
 }
 BY_SLUG = {system.slug: system for system in SYSTEMS.values()}
 ORDER = [CPT, HCPCS, ICD10CM, ICD10PCS]
+CHOICES = [(key, SYSTEMS[key].name) for key in ORDER]  # for forms and model fields
 
 _STRIP = re.compile(r"[\s.\-]")
 

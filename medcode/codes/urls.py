@@ -8,5 +8,4 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("go/", views.go, name="go"),
     path("<slug:system>/", views.system_index, name="system"),
-    path("<slug:system>/<str:code>/", views.code_page, name="code"),
 ]

@@ -8,7 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from medcode.accounts.models import User
-from medcode.consult import attachments, mailout, phi, quota
+from medcode.common import mail, uploads
+from medcode.consult import mailout, phi, quota, tasks
 from medcode.consult.models import Attachment, AuditEvent, Case, MailRecord, Message, Note
 
 
@@ -34,7 +35,7 @@ class Draft:
     code_set: str = ""
     specialty: str = ""
     codes_chosen: str = ""
-    files: list = field(default_factory=list)  # attachments.Checked
+    files: list = field(default_factory=list)  # uploads.Checked
 
     def texts(self):
         return {"subject": self.subject, "question": self.question, "documentation": self.documentation,
@@ -78,7 +79,7 @@ def masked(draft):
             shown = f"attachment {index + 1}" if name_hides else checked.filename
             if text_hides:
                 text = phi.mask(checked.text, found[("file", index)])
-                checked = attachments.Checked(
+                checked = uploads.Checked(
                     filename=f"{stem}.masked.txt", kind="txt", content_type="text/plain", size=len(text.encode()),
                     text=text, data=text.encode(),
                     note=f"{shown} held likely patient identifiers: kept as its text, masked.")
@@ -92,14 +93,6 @@ def masked(draft):
 
 def audit(actor, action, case=None, detail=""):
     AuditEvent.objects.create(actor=actor, action=action, case=case, detail=detail[:300])
-
-
-def may_work(user):
-    return bool(user and user.is_authenticated and user.is_active and user.has_perm("consult.answer_case"))
-
-
-def may_read(user, case):
-    return bool(user and user.is_authenticated and (case.submitter_id == user.pk or may_work(user)))
 
 
 @transaction.atomic
@@ -127,9 +120,7 @@ def open_case(user, draft, *, via, phi_kinds=(), mail_id=None, notices=(), now=N
     mailout.send("ack", user.email, "ack", {"allowance": allowance, "hours": quota.answer_hours(allowance.plan),
                                          "notices": notices, "phi": phi_kinds},
                  case=case, answering=mail_id)
-    from medcode.consult import tasks
-
-    mailout.later(tasks.notify_consultants, case.pk)
+    mail.later(tasks.notify_consultants, case.pk)
     return case
 
 
@@ -148,9 +139,7 @@ def add_message(case, user, draft, *, via, phi_kinds=(), mail_id=None, now=None)
         audit(user, "reopened", case)
     case.save(update_fields=["phi_masked", "status", "due_at"])
     audit(user, "wrote", case, f"by {dict(Case.Via.choices)[via].lower()}")
-    from medcode.consult import tasks
-
-    mailout.later(tasks.notify_consultants, case.pk, message.pk)
+    mail.later(tasks.notify_consultants, case.pk, message.pk)
     return message
 
 
@@ -206,13 +195,3 @@ def _message(case, author, role, draft, via, now):
                    size=checked.size, data=checked.data, scanned=checked.kind != "png" and checked.kind != "jpeg")
         for checked in draft.files])
     return message
-
-
-def answer_permission():
-    from django.contrib.auth.models import Permission
-
-    return Permission.objects.get(codename="answer_case", content_type__app_label="consult")
-
-
-def grant_consultant(user):
-    user.user_permissions.add(answer_permission())

@@ -1,7 +1,8 @@
 from django import forms
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 
-from medcode.consult import attachments, cases, phi
+from medcode.common import uploads
+from medcode.consult import cases, phi
 from medcode.consult.models import Case
 
 MAX_QUESTION, MAX_DOCUMENTATION = 10_000, 50_000
@@ -14,7 +15,7 @@ SPECIALTIES = ["", "E/M", "Orthopedics", "Cardiology", "Radiology", "Emergency",
 class UploadLimit(FileUploadHandler):
     """Stops reading a request whose files pass the case limit, before it fills the disk."""
 
-    def __init__(self, request=None, limit=attachments.MAX_FILES * attachments.MAX_BYTES + 1_000_000):
+    def __init__(self, request=None, limit=uploads.MAX_FILES * uploads.MAX_BYTES + 1_000_000):
         super().__init__(request)
         self.limit, self.seen = limit, 0
 
@@ -54,15 +55,15 @@ class WriteForm(forms.Form):
         self.upload_too_big = upload_too_big
 
     def clean_files(self):
-        uploads = self.cleaned_data.get("files") or []
+        sent = self.cleaned_data.get("files") or []
         if self.upload_too_big:
             raise forms.ValidationError("The files are too large: at most 3 files of 10 MB each.")
         named = []
-        for upload in uploads[:attachments.MAX_FILES + 1]:
-            if upload.size > attachments.MAX_BYTES:
+        for upload in sent[:uploads.MAX_FILES + 1]:
+            if upload.size > uploads.MAX_BYTES:
                 raise forms.ValidationError(f"{upload.name} is {upload.size / 2**20:.1f} MB: the limit is 10 MB.")
             named.append((upload.name, upload.read()))
-        checked, problems = attachments.check_all(named)
+        checked, problems = uploads.check_all(named)
         if problems:
             raise forms.ValidationError(problems)
         return checked

@@ -19,7 +19,8 @@ from django.utils import timezone
 
 from medcode.accounts import ratelimit
 from medcode.accounts.models import User
-from medcode.consult import attachments, cases, mailout
+from medcode.common import uploads
+from medcode.consult import cases, mailout, roles
 from medcode.consult.models import Case, DeadLetter, MailRecord
 
 log = logging.getLogger(__name__)
@@ -137,13 +138,13 @@ def _route(inbound):
         _refuse(inbound, "unregistered", {})
         return Outcome("unregistered")
     case = _thread(inbound, user)
-    if case is None and cases.may_work(user) and _answers_a_case(inbound):
+    if case is None and roles.may_work(user) and _answers_a_case(inbound):
         record("consultant")
         mailout.send("consultant", user.email, "consultant", {"subject": inbound.subject}, answering=inbound.message_id)
         return Outcome("consultant", detail="a consultant answers from the workspace")
     if case is not None and not ratelimit.hit(f"consult-write:{user.pk}", WRITES_PER_HOUR, 3600)[0]:
         raise Unreadable(f"More than {WRITES_PER_HOUR} messages an hour from {user.email}: kept to retry later.")
-    checked, problems = attachments.check_all(inbound.files)
+    checked, problems = uploads.check_all(inbound.files)
     text = (_new_part(inbound.text) if case else inbound.text).strip()
     if len(text) > MAX_TEXT:
         problems.append(f"Your text was cut at {MAX_TEXT:,} characters: attach long documents as files.")

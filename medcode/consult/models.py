@@ -10,6 +10,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from medcode.codes import systems
+
 
 class Case(models.Model):
     class Status(models.TextChoices):
@@ -20,8 +22,7 @@ class Case(models.Model):
         WEB = "web", "Web form"
         EMAIL = "email", "Email"
 
-    CODE_SETS = [("", "Any / not sure"), ("cpt", "CPT"), ("hcpcs", "HCPCS Level II"),
-                 ("icd10cm", "ICD-10-CM"), ("icd10pcs", "ICD-10-PCS")]
+    CODE_SETS = [("", "Any / not sure"), *systems.CHOICES]
 
     submitter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consult_cases")
     subject = models.CharField(max_length=200)
@@ -150,13 +151,3 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-pk"]
-
-
-class DailyRun(models.Model):
-    """A scheduled job done for a day (the overdue digest), so two workers do not both send it."""
-
-    job = models.CharField(max_length=40)
-    day = models.DateField()
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["job", "day"], name="dailyrun_job_day")]

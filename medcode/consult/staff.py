@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from medcode.consult import cases, mailin, review
+from medcode.consult import cases, mailin, review, roles
 from medcode.consult.forms import ConsultantReplyForm, NoteForm
 from medcode.consult.models import Case, DeadLetter
 
@@ -18,7 +18,7 @@ def consultant_only(view):
     @login_required
     @wraps(view)
     def checked(request, *args, **kwargs):
-        if not cases.may_work(request.user):
+        if not roles.may_work(request.user):
             raise Http404("Not a consultant")
         return view(request, *args, **kwargs)
 

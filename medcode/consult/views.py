@@ -11,7 +11,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from medcode.accounts import ratelimit
-from medcode.consult import cases, mailout, quota, review
+from medcode.consult import cases, mailout, quota, review, roles
 from medcode.consult.forms import PHI_KINDS, NewCaseForm, UploadLimit, WriteForm
 from medcode.consult.models import Attachment, Case
 
@@ -27,7 +27,7 @@ def home(request):
         "address": mailout.consult_address(), "phi_kinds": PHI_KINDS,
         "hours": {plan: quota.answer_hours(plan) for plan in ("free", "subscriber")},
         "monthly": {plan: settings.MEDCODE_CONSULT["MONTHLY"][plan] for plan in ("free", "subscriber")},
-        "consultant": cases.may_work(user),
+        "consultant": roles.may_work(user),
     })
 
 
@@ -64,7 +64,7 @@ def new(request):
 
 def readable_case(request, number):
     case = get_object_or_404(Case.objects.select_related("submitter", "claimed_by"), pk=number)
-    if not cases.may_read(request.user, case):
+    if not roles.may_read(request.user, case):
         raise Http404("No such case")
     return case
 
@@ -76,7 +76,7 @@ def case(request, number):
     case = readable_case(request, number)
     context = {"case": case, "thread": case.messages.prefetch_related("attachments").select_related("author"),
                "form": WriteForm()}
-    if cases.may_work(request.user):
+    if roles.may_work(request.user):
         cases.audit(request.user, "viewed", case)
         context.update(review.workspace(case, request.user))
     return render(request, "consult/case.html", context)
@@ -108,9 +108,9 @@ def write(request, number):
 def attachment(request, pk):
     attachment = get_object_or_404(Attachment.objects.select_related("message__case"), pk=pk)
     case = attachment.message.case
-    if not cases.may_read(request.user, case):
+    if not roles.may_read(request.user, case):
         raise Http404("No such file")
-    if cases.may_work(request.user):
+    if roles.may_work(request.user):
         cases.audit(request.user, "opened file", case, attachment.filename)
     response = HttpResponse(bytes(attachment.data), content_type=attachment.content_type)
     # A sandboxed PDF shows blank in browsers' viewers: PDFs and documents download.

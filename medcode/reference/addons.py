@@ -71,4 +71,5 @@ def _active(queryset, day, release):
     release = release or release_on(day)
     if release is None:
         return []
-    return [e for e in queryset.filter(release=release) if day is None or e.active_on(day)]
+    edits = queryset.filter(release=release)
+    return list(edits if day is None else edits.active_on(day))

@@ -4,14 +4,16 @@ import datetime as dt
 from datetime import date
 
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from medcode.accounts import metering
 from medcode.codes import systems
-from medcode.codes.api import AccessOut, Error, _code
-from medcode.reference import changes, claims, fees, modifiers, ncci, payment, sections
+from medcode.codes.api import code_or_404
+from medcode.common.api import AccessOut, Error, access_out
+from medcode.common.http import mark_private
+from medcode.reference import changes, claims, fees, metered, modifiers, ncci, payment, sections
 from medcode.reference.models import DataRelease
 
 codes_router = Router()  # mounted under /api/codes
@@ -33,18 +35,12 @@ def _release(release):
                         "effective_date": release.effective_date, "rows": release.rows, "source": release.source}
 
 
-def _access(access):
-    return access and {"plan": access.plan, "unlocked": access.unlocked, "remaining": access.remaining,
-                       "resets_on": access.resets_on, "next_step": access.next_step}
-
-
 def _open(request, response, system, code):
     """The code, once metering has unlocked it for the caller; 402 with the counter otherwise."""
-    found = _code(system, code)
+    found = code_or_404(system, code)
     if found.system not in {systems.CPT, systems.HCPCS, systems.ICD10CM} or found.is_group:
         raise HttpError(404, f"{found.display_code} has no reference sections")
-    patch_cache_control(response, private=True, no_cache=True)
-    patch_vary_headers(response, ["Cookie", "Authorization"])
+    mark_private(response, api=True)
     access = metering.open_for_request(request, found, request.auth)
     if not access.unlocked:
         raise HttpError(402, f"no code page views left this {metering.limits()['WINDOW']}: "
@@ -53,8 +49,7 @@ def _open(request, response, system, code):
 
 
 def _run(request, response, tool):
-    patch_cache_control(response, private=True, no_cache=True)
-    patch_vary_headers(response, ["Cookie", "Authorization"])
+    mark_private(response, api=True)
     access = metering.run_tool(request, tool, request.auth)
     if not access.unlocked:
         raise HttpError(402, f"no code page views left this {metering.limits()['WINDOW']}: {access.next_step} to run it")
@@ -96,7 +91,7 @@ def get_ncci(request: HttpRequest, response: HttpResponse, system: str, code: st
     day = on or date.today()
     release = ncci.ptp_releases(day).get(setting)
     edits = ncci.ptp_edits(release, found.code, role=role, status=status, day=day, other=other) if release else []
-    return {"access": _access(access), "release": _release(release), "setting": setting, "role": role,
+    return {"access": access_out(access), "release": _release(release), "setting": setting, "role": role,
             "status": status, "count": len(edits) if isinstance(edits, list) else edits.count(),
             "offset": offset, "limit": limit,
             "edits": [{**{f: getattr(e, f) for f in ("column1", "column2", "effective_date", "deletion_date",
@@ -169,22 +164,22 @@ def get_rvu(request: HttpRequest, response: HttpResponse, system: str, code: str
 def get_code_modifiers(request: HttpRequest, response: HttpResponse, system: str, code: str,
                        on: date | None = Query(None, alias="date")):
     found, _ = _open(request, response, system, code)
-    context = sections.modifiers_section(found, on or date.today())
-    return [{"modifier": m["code"], "name": m["name"], "why": m["why"], "url": f"/modifiers/{m['code']}/"}
-            for m in context["applicable"]]
+    section = sections.modifiers_section(found, on or date.today())
+    return [{"modifier": m.code, "name": m.name, "why": m.why, "url": reverse("reference:modifier", args=[m.code])}
+            for m in section.applicable]
 
 
 @codes_router.get("/{system}/{code}/coverage", response={200: dict, **ERRORS}, summary="Medicare coverage and crosswalks")
 def get_coverage(request: HttpRequest, response: HttpResponse, system: str, code: str):
     found, _ = _open(request, response, system, code)
     crosswalk = sections.crosswalk_section(found, date.today())
-    result = {"code_lists_loaded": crosswalk["codes_release"] is not None,
-              "crosswalk": [link["code"] for link in crosswalk["links"]]}
+    result = {"code_lists_loaded": crosswalk.codes_release is not None,
+              "crosswalk": [link.code for link in crosswalk.links]}
     if found.system != systems.ICD10CM:
-        articles = sections.coverage_section(found, date.today())["articles"]
-        result["articles"] = [{"article_id": a["id"], "display_id": a["doc"] and a["doc"].display_id,
-                               "title": a["doc"] and a["doc"].title, "url": a["doc"] and a["doc"].url,
-                               "groups": a["groups"]} for a in articles]
+        articles = sections.coverage_section(found, date.today()).articles
+        result["articles"] = [{"article_id": a.id, "display_id": a.doc and a.doc.display_id,
+                               "title": a.doc and a.doc.title, "url": a.doc and a.doc.url,
+                               "groups": a.groups} for a in articles]
     return result
 
 
@@ -226,7 +221,7 @@ def claim_check(request: HttpRequest, response: HttpResponse, claim: ClaimIn):
         raise HttpError(400, str(exc)) from None
     access = _run(request, response, "claim-check")
     result = claims.check(lines, setting=claim.setting, day=claim.date or date.today())
-    return {"access": _access(access), "date": result.day, "setting": result.setting, "denials": len(result.denials),
+    return {"access": access_out(access), "date": result.day, "setting": result.setting, "denials": len(result.denials),
             "findings": [f.__dict__ for f in result.findings],
             "releases": {name: release and release.label for name, release in result.releases.items()}}
 
@@ -289,10 +284,9 @@ def release_changes(request: HttpRequest, response: HttpResponse, kind: str, old
     except changes.CannotCompare as exc:
         raise HttpError(400, str(exc)) from None
     # Counts are public; the values are reference content, metered like the code's page (or subscribers').
-    listed, access = changes.may_list(request, result.code, request.auth)
-    patch_cache_control(response, private=True, no_cache=True)
-    patch_vary_headers(response, ["Cookie", "Authorization"])
+    listed, access = metered.may_list(request, result.code, request.auth)
+    mark_private(response, api=True)
     lists = {"added": result.added, "removed": result.removed, "changed": result.changed} if listed else \
         {"added": None, "removed": None, "changed": None}
     return {"kind": kind, "from": old, "to": new, "code": result.code, "counts": result.counts,
-            "access": _access(access), **lists}
+            "access": access_out(access), **lists}

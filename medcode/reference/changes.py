@@ -12,8 +12,6 @@ from operator import or_
 from django.core.cache import cache
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 
-from medcode.accounts import metering
-from medcode.codes import lookup, systems
 from medcode.reference.models import AddonEdit, DataRelease, FeeScheduleRow, Locality, MueEdit, PtpEdit
 
 Kind = DataRelease.Kind
@@ -122,16 +120,3 @@ def _describe(row, spec, changed=False):
 
 def _plain(value):
     return None if value is None else str(value)
-
-
-def may_list(request, code, reader=None):
-    """(may the reader see the changed values, the metering access): the counts are public, the values
-    are reference content: one code's, like its page (metered); every code's, for subscribers."""
-    reader = reader or metering.reader_for(request)
-    if reader.plan == metering.SUBSCRIBER:
-        return True, None
-    found = lookup.find(code, None) if code else None
-    if found is None or found.system not in {systems.CPT, systems.HCPCS}:
-        return False, None
-    access = metering.open_for_request(request, found, reader)
-    return access.unlocked, access

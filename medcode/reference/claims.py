@@ -12,7 +12,7 @@ from medcode.codes import systems
 from medcode.codes.models import Code
 from medcode.reference import fees, modifiers, ncci, tables
 from medcode.reference.models import (
-    EVALUATION_AND_MANAGEMENT, AddonEdit, DataRelease, FeeScheduleRow, MueEdit, PtpEdit,
+    EVALUATION_AND_MANAGEMENT, AddonEdit, DataRelease, FeeScheduleRow, MueEdit, PtpEdit, bypass_modifiers,
 )
 
 MAX_LINES = 50
@@ -179,8 +179,7 @@ def _ptp(lines, codes, release, day):
     if release is None:
         return [Finding("ptp", "info", [], "NCCI procedure-to-procedure edits are not loaded: code pairs were not checked.")]
     by_code = _by_code(lines)
-    edits = PtpEdit.objects.filter(release=release, column1__in=codes, column2__in=codes,
-                                   effective_date__lte=day).exclude(deletion_date__lt=day)
+    edits = PtpEdit.objects.filter(release=release, column1__in=codes, column2__in=codes).active_on(day)
     found = []
     for edit in edits:
         if edit.column1 == edit.column2 or edit.modifier_indicator == 9:
@@ -194,10 +193,8 @@ def _ptp(lines, codes, release, day):
             found.append(Finding("ptp", "ok", numbers, f"{pair}: bypassed by modifier {', '.join(bypass)}; "
                                  f"both may be paid if the record shows a distinct service.", detail))
         elif edit.modifier_indicator == 1:
-            which = "25 (or 57 for the decision for major surgery)" if _E_M.fullmatch(edit.column2) \
-                else "59, XE, XP, XS, XU or an anatomic modifier"
             found.append(Finding("ptp", "deny", numbers, f"{pair}: {edit.column2} is denied. Modifier indicator 1: "
-                                 f"modifier {which} on {edit.column2} may bypass the edit "
+                                 f"modifier {bypass_modifiers(edit.column2)} on {edit.column2} may bypass the edit "
                                  f"when the documentation supports a distinct service.", detail))
         else:
             found.append(Finding("ptp", "deny", numbers, f"{pair}: {edit.column2} is denied. Modifier indicator 0: "
@@ -243,7 +240,7 @@ def _mue(lines, codes, release):
 def _addons(lines, codes, release, day):
     if release is None:
         return [Finding("addon", "info", [], "NCCI add-on code edits are not loaded: add-on codes were not checked.")]
-    edits = [e for e in AddonEdit.objects.filter(release=release, addon_code__in=codes) if e.active_on(day)]
+    edits = AddonEdit.objects.filter(release=release, addon_code__in=codes).active_on(day)
     by_addon = {}
     for edit in edits:
         by_addon.setdefault(edit.addon_code, []).append(edit)

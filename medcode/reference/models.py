@@ -10,6 +10,14 @@ import re
 from django.db import models
 
 EVALUATION_AND_MANAGEMENT = re.compile(r"99(2\d\d|3\d\d|4\d\d)")  # 99202-99499
+# The modifiers that may bypass an indicator-1 PTP edit, by what column 2 is.
+E_M_BYPASS = "25 (or 57 for the decision for major surgery)"
+PROCEDURE_BYPASS = "59, XE, XP, XS, XU or an anatomic modifier"
+
+
+def bypass_modifiers(column2):
+    """In words, the modifiers on column 2 that may bypass an indicator-1 edit."""
+    return E_M_BYPASS if EVALUATION_AND_MANAGEMENT.fullmatch(column2) else PROCEDURE_BYPASS
 
 
 class CompleteReleases(models.Manager):
@@ -55,7 +63,32 @@ class DataRelease(models.Model):
         return f"{self.get_kind_display()} {self.label}"
 
 
-class AddonEdit(models.Model):
+class DatedQuerySet(models.QuerySet):
+    def active_on(self, day):
+        """In force on day: effective by then and not deleted before it (CMS's deletion date is the
+        edit's last day)."""
+        return self.filter(effective_date__lte=day).exclude(deletion_date__lt=day)
+
+    def deleted_before(self, day):
+        return self.filter(deletion_date__lt=day)
+
+
+class DatedEdit(models.Model):
+    """An NCCI edit (add-on or PTP) with the dates CMS gives it; one rule decides when it applies."""
+
+    effective_date = models.DateField()
+    deletion_date = models.DateField(null=True, blank=True)
+
+    objects = DatedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def active_on(self, day):
+        return self.effective_date <= day and (self.deletion_date is None or day <= self.deletion_date)
+
+
+class AddonEdit(DatedEdit):
     """One NCCI add-on code edit: an add-on code and one primary it may be reported with.
 
     Edit types (CMS): 1 = only with the listed primaries; 2 = no primary list,
@@ -75,8 +108,6 @@ class AddonEdit(models.Model):
     addon_deleted = models.DateField(null=True, blank=True)
     primary_code = models.CharField(max_length=5)
     primary_deleted = models.DateField(null=True, blank=True)
-    effective_date = models.DateField()
-    deletion_date = models.DateField(null=True, blank=True)
     note = models.TextField(blank=True)
 
     class Meta:
@@ -93,16 +124,13 @@ class AddonEdit(models.Model):
     def type_meaning(self):
         return self.TYPE_MEANINGS.get(self.edit_type, "")
 
-    def active_on(self, day):
-        return self.effective_date <= day and (self.deletion_date is None or day <= self.deletion_date)
 
-
-class PtpEdit(models.Model):
+class PtpEdit(DatedEdit):
     """One NCCI procedure-to-procedure edit: column 2 is denied when billed with column 1."""
 
     MODIFIER_MEANINGS = {
         0: "Never bypassed: no modifier allows both codes to be paid",
-        1: "May be bypassed by a modifier (59, XE, XP, XS, XU or an anatomic modifier) when documentation supports a distinct service",
+        1: f"May be bypassed by a modifier ({PROCEDURE_BYPASS}) when documentation supports a distinct service",
         9: "Not applicable: the edit is deleted or does not apply",
     }
 
@@ -110,8 +138,6 @@ class PtpEdit(models.Model):
     column1 = models.CharField(max_length=5)
     column2 = models.CharField(max_length=5)
     prior_1996 = models.BooleanField(default=False)
-    effective_date = models.DateField()
-    deletion_date = models.DateField(null=True, blank=True)
     modifier_indicator = models.PositiveSmallIntegerField()
     rationale = models.CharField(max_length=200, blank=True)
 
@@ -131,12 +157,9 @@ class PtpEdit(models.Model):
     @property
     def modifier_meaning(self):
         if self.modifier_indicator == 1 and EVALUATION_AND_MANAGEMENT.fullmatch(self.column2):
-            return ("May be bypassed by modifier 25 (or 57 for the decision for major surgery) on the E/M code "
+            return (f"May be bypassed by modifier {E_M_BYPASS} on the E/M code "
                     "when the visit is significant and separately identifiable")
         return self.MODIFIER_MEANINGS.get(self.modifier_indicator, "")
-
-    def active_on(self, day):
-        return self.effective_date <= day and (self.deletion_date is None or day <= self.deletion_date)
 
 
 class MueEdit(models.Model):

@@ -149,9 +149,9 @@ def ptp_edits(release, code, *, role="column1", status="active", day=None, other
     if other:
         edits = edits.filter(**{f"{other_field}__startswith": other.upper()})
     if status == "active" and day:
-        edits = edits.filter(effective_date__lte=day).exclude(deletion_date__lt=day)
+        edits = edits.active_on(day)
     elif status == "deleted" and day:
-        edits = edits.filter(deletion_date__lt=day)
+        edits = edits.deleted_before(day)
     return edits.order_by(other_field, "-effective_date")
 
 

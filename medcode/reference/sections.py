@@ -1,17 +1,15 @@
 """The reference sections of a CPT/HCPCS or ICD-10-CM code page, for one date of service.
 
-Each function returns the context of one section template; page.build calls
-them only for a reader the section is unlocked for.
+Each function returns one section as a dataclass; the site's code page renders it with the
+section's template and the API serialises it. They run only for a reader the section is unlocked for.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.urls import reverse
-from django.utils.html import format_html_join
-from django.utils.safestring import mark_safe
 
 from medcode.codes import systems
 from medcode.codes.models import Code
@@ -60,15 +58,31 @@ class Options:
         return urlencode({key: value for key, value in values.items() if value})
 
 
+@dataclass
+class NcciSection:
+    releases: dict  # {setting: release in force}
+    release: object  # the release shown, None when PTP edits are not loaded
+    options: Options
+    day: date
+    roles: dict = field(default_factory=lambda: ROLES)
+    statuses: dict = field(default_factory=lambda: STATUSES)
+    settings: dict = field(default_factory=lambda: {key: ncci.setting_name(key) for key in ncci.PTP_KINDS})
+    setting: str = ""
+    setting_name: str = ""
+    edits: object = None  # a Paginator page of PtpEdit
+    count: int = 0
+    counts: dict = field(default_factory=dict)  # active edits as column 1 and as column 2
+    previous_query: str = ""
+    next_query: str = ""
+    other_field: str = ""
+
+
 def ncci_section(code, day, options):
     releases = ncci.ptp_releases(day)
     release = releases.get(options.setting) or next(iter(releases.values()), None)
-    context = {
-        "releases": releases, "release": release, "options": options, "roles": ROLES, "statuses": STATUSES,
-        "settings": {key: ncci.setting_name(key) for key in ncci.PTP_KINDS}, "day": day, "go": reverse("codes:go"),
-    }
+    section = NcciSection(releases=releases, release=release, options=options, day=day)
     if release is None:
-        return context
+        return section
     setting = next(key for key, r in releases.items() if r == release)
     counts = {role: ncci.ptp_edits(release, code.code, role=role, day=day).count() for role in ROLES}
     edits = ncci.ptp_edits(release, code.code, role=options.role, status=options.status, day=day, other=options.other)
@@ -76,47 +90,83 @@ def ncci_section(code, day, options):
     if options.status == "active" and not options.other:
         pages.count = counts[options.role]  # already counted above; each count reads thousands of index entries
     current = pages.get_page(options.page)
-    context.update({
-        "setting": setting, "setting_name": ncci.setting_name(setting), "edits": current, "count": pages.count,
-        "previous_query": current.has_previous() and options.query(day, ncci_page=current.number - 1),
-        "next_query": current.has_next() and options.query(day, ncci_page=current.number + 1),
-        "counts": counts, "other_field": "column2" if options.role == "column1" else "column1",
-    })
-    return context
+    section.setting, section.setting_name = setting, ncci.setting_name(setting)
+    section.edits, section.count, section.counts = current, pages.count, counts
+    section.previous_query = current.has_previous() and options.query(day, ncci_page=current.number - 1) or ""
+    section.next_query = current.has_next() and options.query(day, ncci_page=current.number + 1) or ""
+    section.other_field = "column2" if options.role == "column1" else "column1"
+    return section
+
+
+@dataclass
+class MueLine:
+    setting: str  # in words: Practitioner, Outpatient hospital, DME supplier
+    edit: object  # MueEdit or None: no MUE for the code in this setting
+    release: object
+
+
+@dataclass
+class MueSection:
+    mue: list  # [MueLine], one per setting loaded
+    day: date
 
 
 def mue_section(code, day):
-    return {"mue": [
-        {"setting": ncci.setting_name(setting), "edit": edit, "release": release}
-        for setting, edit, release in ncci.mue_for(code.code, day)
-    ], "day": day}
+    return MueSection([MueLine(ncci.setting_name(setting), edit, release)
+                       for setting, edit, release in ncci.mue_for(code.code, day)], day)
+
+
+@dataclass
+class PaymentQuotes:
+    setting: str
+    national: payment.Quote
+    local: payment.Quote | None
+
+
+@dataclass
+class RvuSection:
+    release: object  # None: the fee schedule is not loaded
+    row: object  # the FeeScheduleRow without payment modifier, None when the code is not in the file
+    components: list  # the 26 and TC rows
+    locality_choices: list  # [(key, name)] of the localities in force
+    locality: object  # the chosen Locality or None
+    day: date
+    options: Options
+    words: dict = field(default_factory=dict)  # the indicators in words
+    quotes: list = field(default_factory=list)  # [PaymentQuotes], non-facility then facility
 
 
 def rvu_section(code, day, options):
     release, rows = fees.rows_for(code.code, day)
     locality = fees.locality(options.locality, day)
     row = rows.get("")
-    components = [rows[m] for m in ("26", "TC") if m in rows]
-    context = {"release": release, "row": row, "components": components, "locality_options": _options(fees.locality_choices(day), options.locality),
-               "locality": locality, "day": day, "options": options}
+    section = RvuSection(release=release, row=row, components=[rows[m] for m in ("26", "TC") if m in rows],
+                         locality_choices=fees.locality_choices(day), locality=locality, day=day, options=options)
     if row is None:
-        return context
-    context["words"] = fees.words(row)
+        return section
+    section.words = fees.words(row)
     fee_rows = (release, rows)
-    context["quotes"] = [
-        {"setting": name,
-         "national": payment.quote(code.code, day=day, facility=facility, fee_rows=fee_rows),
-         "local": locality and payment.quote(code.code, day=day, facility=facility, locality=locality, fee_rows=fee_rows)}
+    section.quotes = [
+        PaymentQuotes(name, payment.quote(code.code, day=day, facility=facility, fee_rows=fee_rows),
+                      locality and payment.quote(code.code, day=day, facility=facility, locality=locality,
+                                                 fee_rows=fee_rows))
         for name, facility in (("Non-facility (office)", False), ("Facility (hospital, ASC)", True))
     ]
-    return context
+    return section
 
 
-def _options(choices, selected):
-    """<option> tags for 109 localities: built here, the template loop took a tenth of the page's time."""
-    chosen = mark_safe(" selected")
-    return format_html_join("", '<option value="{}"{}>{}</option>',
-                            ((key, chosen if key == selected else "", name) for key, name in choices))
+@dataclass
+class ApplicableModifier:
+    code: str
+    why: str
+    name: str
+
+
+@dataclass
+class ModifiersSection:
+    applicable: list  # [ApplicableModifier]
+    row: object  # the fee schedule row the modifiers are derived from, None when the code has none
+    ptp_loaded: bool
 
 
 def modifiers_section(code, day):
@@ -129,34 +179,62 @@ def modifiers_section(code, day):
         for release in releases.values()
     )
     guide = modifiers.guide()
-    applicable = [
-        {"code": mod, "why": why, "name": guide.get(mod, {}).get("name", "")}
-        for mod, why in modifiers.for_code(row, has_bypassable_edits=bypassable)
-    ]
-    return {"applicable": applicable, "row": row, "ptp_loaded": bool(releases)}
+    applicable = [ApplicableModifier(mod, why, guide.get(mod, {}).get("name", ""))
+                  for mod, why in modifiers.for_code(row, has_bypassable_edits=bypassable)]
+    return ModifiersSection(applicable, row, bool(releases))
+
+
+@dataclass
+class ArticleListing:
+    id: int
+    doc: object  # the CoverageDocument, None when the index lacks it
+    groups: list  # the article's diagnosis groups (coverage.article_groups)
+
+
+@dataclass
+class CoverageSection:
+    index: object  # the coverage index release
+    codes_release: object  # the article code lists release; None: not loaded
+    articles: list = field(default_factory=list)  # [ArticleListing], at most 20
+    more: int = 0  # articles beyond those
 
 
 def coverage_section(code, day):
     """CPT/HCPCS: the billing-and-coding articles listing the code, with the diagnosis groups that support it."""
     index, codes = coverage.releases()
-    context = {"index": index, "codes_release": codes, "articles": [], "go": reverse("codes:go")}
+    section = CoverageSection(index, codes)
     if codes is None:
-        return context
+        return section
     article_ids = coverage.articles_listing(code.code, [CoverageCode.List.PROCEDURE])
     docs = coverage.documents(article_ids)
     for article_id in article_ids[:20]:
         groups = coverage.article_groups(article_id, [CoverageCode.List.COVERED, CoverageCode.List.NONCOVERED])
-        context["articles"].append({"id": article_id, "doc": docs.get(article_id), "groups": groups})
-    context["more"] = max(0, len(article_ids) - 20)
-    return context
+        section.articles.append(ArticleListing(article_id, docs.get(article_id), groups))
+    section.more = max(0, len(article_ids) - 20)
+    return section
+
+
+@dataclass
+class CrosswalkLink:
+    code: str
+    page: object  # the Code when medcode has a page for it
+
+
+@dataclass
+class CrosswalkSection:
+    codes_release: object  # None: the article code lists are not loaded
+    direction: str  # "to-icd" (procedure page) or "to-procedure" (diagnosis page)
+    links: list = field(default_factory=list)  # [CrosswalkLink], at most 300
+    count: int = 0
+    articles: int = 0
 
 
 def crosswalk_section(code, day):
     """CPT/HCPCS -> ICD-10-CM codes that support medical necessity; ICD-10-CM -> CPT/HCPCS codes of its articles."""
     _, codes = coverage.releases()
-    context = {"codes_release": codes, "links": [], "direction": "to-icd" if code.system != systems.ICD10CM else "to-procedure"}
+    section = CrosswalkSection(codes, "to-icd" if code.system != systems.ICD10CM else "to-procedure")
     if codes is None:
-        return context
+        return section
     if code.system == systems.ICD10CM:
         article_ids = coverage.articles_listing(code.code, [CoverageCode.List.COVERED])
         linked = CoverageCode.objects.filter(release=codes, article_id__in=article_ids, list=CoverageCode.List.PROCEDURE)
@@ -169,8 +247,7 @@ def crosswalk_section(code, day):
     pages = {}
     for target in Code.objects.filter(system__in=target_systems, code__in=wanted[:2000]):
         pages[target.code] = target
-    context["links"] = [{"code": c, "page": pages.get(c)} for c in wanted[:300]]
-    context["count"] = len(wanted)
-    context["articles"] = len(article_ids)
-    return context
-
+    section.links = [CrosswalkLink(c, pages.get(c)) for c in wanted[:300]]
+    section.count = len(wanted)
+    section.articles = len(article_ids)
+    return section

@@ -1,19 +1,12 @@
 from django.http import Http404
 from django.shortcuts import render
-from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
 from medcode.accounts import metering
-from medcode.reference import changes, claims, coverage, modifiers, payment
+from medcode.common.http import private
+from medcode.reference import changes, claims, coverage, metered, modifiers, payment
 from medcode.reference.forms import ClaimCheckForm, FeeForm
 from medcode.reference.models import DataRelease
-
-
-def _private(response):
-    # What a tool shows depends on who runs it and their allowance: no shared cache may keep it.
-    patch_cache_control(response, private=True, no_cache=True)
-    patch_vary_headers(response, ["Cookie"])
-    return response
 
 
 @require_GET
@@ -50,6 +43,7 @@ def coverage_search(request):
 
 
 @require_http_methods(["GET", "POST"])
+@private  # what a tool shows depends on who runs it and their allowance
 def claim_check(request):
     form = ClaimCheckForm(request.POST or None)
     result = access = None
@@ -58,10 +52,11 @@ def claim_check(request):
         if access.unlocked:
             data = form.cleaned_data
             result = claims.check(data["parsed"], setting=data["setting"], day=data["date"])
-    return _private(render(request, "reference/claim_check.html", {"form": form, "result": result, "access": access}))
+    return render(request, "reference/claim_check.html", {"form": form, "result": result, "access": access})
 
 
 @require_http_methods(["GET", "POST"])
+@private  # what a tool shows depends on who runs it and their allowance
 def fee_calculator(request):
     # A GET only fills the form (links from code pages): a calculation uses a view, so it needs a submit.
     prefill = {key: request.GET[key][:400] for key in ("codes", "locality", "facility") if key in request.GET}
@@ -76,10 +71,11 @@ def fee_calculator(request):
                 locality=data["locality_row"], facility=data.get("facility") == "1",
             )
     total = sum(q.amount for q in quotes if q.payable) if quotes else None
-    return _private(render(request, "reference/fees.html", {"form": form, "quotes": quotes, "total": total, "access": access}))
+    return render(request, "reference/fees.html", {"form": form, "quotes": quotes, "total": total, "access": access})
 
 
 @require_GET
+@private  # what a tool shows depends on who runs it and their allowance
 def release_changes(request):
     kind = request.GET.get("kind", "")
     releases = list(DataRelease.objects.filter(kind=kind).order_by("effective_date")) if kind in changes.SPECS else []
@@ -94,9 +90,9 @@ def release_changes(request):
             comparison = changes.compare(old, new, code=code)
         except changes.CannotCompare as exc:
             error = str(exc)
-    listed, access = changes.may_list(request, code) if comparison else (False, None)
+    listed, access = metered.may_list(request, code) if comparison else (False, None)
     kinds = [(k, DataRelease.Kind(k).label) for k in changes.COMPARABLE]
-    return _private(render(request, "reference/changes.html", {
+    return render(request, "reference/changes.html", {
         "kinds": kinds, "kind": kind, "releases": releases, "old": old, "new": new, "code": code,
         "comparison": comparison, "error": error, "listed": listed, "access": access,
-    }))
+    })

@@ -3,7 +3,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from medcode.codes import systems
-from medcode.codes.api import Error
+from medcode.common.api import Error
 from medcode.search import engine
 from medcode.search.query import MAX_CHARS
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from medcode.codes import systems
 from medcode.codes.models import Code, CodeNote
+from medcode.search.models import IndexEntry, SearchDocument
 from medcode.search.query import fold
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -187,8 +188,6 @@ def _inherited(code, index):
 
 def build_index_entries():
     """Yield one IndexEntry per ICD-10-CM index path whose code the catalogue has, not deleted."""
-    from medcode.search.models import IndexEntry
-
     codes = dict(Code.objects.filter(system=systems.ICD10CM).exclude(status=Code.Status.DELETED)
                  .values_list("code", "pk"))
     first_billable = {}
@@ -208,8 +207,6 @@ def build_index_entries():
 
 def build_documents(queryset=None):
     """Yield one SearchDocument per searchable code (headings like chapters are browsed, not searched)."""
-    from medcode.search.models import SearchDocument
-
     codes = (queryset if queryset is not None else Code.objects.all()).exclude(kind__in=HEADINGS)
     pcs_uses = {}
     indexes = {systems.ICD10CM: icd10cm_index_terms(), systems.ICD10PCS: icd10pcs_index_terms(uses=pcs_uses)}

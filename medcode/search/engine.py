@@ -16,7 +16,8 @@ from django.db import transaction
 from django.db.models import Q
 
 from medcode.codes import systems
-from medcode.codes.models import Code
+from medcode.codes.loaders import cpt
+from medcode.codes.models import Code, Release
 from medcode.search import lexical, pcs, semantic
 from medcode.search.documents import DATA, DOCUMENTS_VERSION, build_documents, build_index_entries
 from medcode.search.models import IndexEntry, IndexState, SearchDocument
@@ -266,9 +267,6 @@ def build_index(progress=lambda message: None, with_semantic=None):
 def catalogue_state():
     """Changes whenever codes are added (a code set, or an RVU or MUE file listing new CPT codes)
     or revised (a code set release), or the files the documents are made of change."""
-    from medcode.codes.loaders import cpt
-    from medcode.codes.models import Release
-
     latest = Release.objects.order_by("-loaded_at").values_list("loaded_at", flat=True).first()
     sources = hashlib.sha256(str(DOCUMENTS_VERSION).encode())
     for path in sorted(DATA.iterdir()) + [Path(settings.MEDCODE_CODE_DATA_DIR) / n for n in cpt.SUMMARY_FILES]:

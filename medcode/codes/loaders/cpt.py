@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import transaction
 
 from medcode.codes import systems
-from medcode.codes.loaders.base import CodeRecord, ImportFailed, ParsedRelease, read_text_lines
+from medcode.codes.loaders.base import CodeRecord, ImportFailed, ParsedRelease, hierarchy_paths, read_text_lines
 from medcode.codes.models import Code
 
 DESCRIPTOR_KINDS = {"long": "title", "medium": "medium_title", "short": "short_title"}
@@ -91,8 +91,6 @@ def load_starter(progress=lambda message: None):
 
     Touches only medcode-written fields, so a licensee's descriptors survive.
     """
-    from medcode.codes.loaders.base import hierarchy_paths
-
     texts = summaries()
     records = _range_records() + [_record(code, starter=entry) for code, entry in texts.items()]
     records.sort(key=lambda r: sort_key(r.code))

@@ -3,10 +3,11 @@
 import imaplib
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from medcode.accounts.models import User
-from medcode.consult import cases, imap, mailin, smtpd
+from medcode.consult import imap, mailin, roles, smtpd
 from medcode.consult.models import DeadLetter
 
 
@@ -29,8 +30,6 @@ class Command(BaseCommand):
         getattr(self, action.replace("-", "_"))(**options)
 
     def smtpd(self, addrport=None, **options):
-        from django.conf import settings
-
         host, _, port = (addrport or settings.MEDCODE_CONSULT["SMTPD"]).rpartition(":")
         if not port.isdigit():
             raise CommandError("give the address as host:port, e.g. 0.0.0.0:25")
@@ -54,12 +53,12 @@ class Command(BaseCommand):
 
     def add_consultant(self, email, **options):
         user = self._user(email)
-        cases.grant_consultant(user)
+        roles.grant_consultant(user)
         self.stdout.write(f"{user.email} works the CaseConsultant queue.")
 
     def remove_consultant(self, email, **options):
         user = self._user(email)
-        user.user_permissions.remove(cases.answer_permission())
+        user.user_permissions.remove(roles.answer_permission())
         self.stdout.write(f"{user.email} no longer works the queue (a group or superuser status may still allow it).")
 
     def dead_letters(self, **options):

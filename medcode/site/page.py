@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from medcode.codes import describe, lookup, systems
+from medcode.codes.loaders.icd10pcs import definitions
 from medcode.codes.models import Code, CodeNote, Release
 from medcode.reference import addons
 from medcode.reference import sections as reference
@@ -139,8 +140,6 @@ def _icd10pcs_sections(code, ancestors, day, options):
 
 
 def _pcs_axes(code):
-    from medcode.codes.loaders.icd10pcs import definitions
-
     terms = definitions()
     axes = []
     for pos, title, char, label in code.extra.get("axes", []):

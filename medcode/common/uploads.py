@@ -1,5 +1,5 @@
-"""CaseConsultant attachments: decide by content what a file is, refuse what medcode won't keep,
-and extract text so the PHI scanner can read it.
+"""Uploaded files (CaseConsultant attachments, CareerCenter résumés): decide by content what a file
+is, refuse what medcode won't keep, and extract text so the PHI scanner can read it.
 
 A file's name is only a hint from the sender: the kind comes from its bytes (sniff), and the kept
 name gets the extension of that kind, so an expert never opens a program as if it were a PDF.
@@ -117,7 +117,7 @@ def sniff(data: bytes) -> str | None:
 
 def _pdf_text(name: str, data: bytes) -> str:
     from pypdf import PdfReader  # imported when needed: few requests read a PDF
-    from pypdf.errors import DependencyError
+    from pypdf.errors import DependencyError  # (as above)
 
     scripts = Rejected(f"{name} contains scripts or program launches, which medcode does not accept.")
     if PDF_ACTIONS.search(data):
@@ -148,7 +148,7 @@ def _pdf_text(name: str, data: bytes) -> str:
 
 def _pdf_has_actions(trailer, limit: int = 50_000) -> bool:
     """Walk the object graph (bounded) for JavaScript or Launch, as names or dictionary keys."""
-    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject  # only for PDFs, as above
 
     stack, seen, bad = [trailer], set(), ("/JavaScript", "/JS", "/Launch")
     while stack and len(seen) < limit:

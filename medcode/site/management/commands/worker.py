@@ -1,5 +1,5 @@
-"""medcode worker: runs queued background work (mail, notifications) and starts the daily jobs:
-CaseConsultant's overdue digest and CareerCenter's job alerts."""
+"""medcode worker: runs queued background work (mail, notifications) and starts the periodic jobs
+the apps registered (medcode.common.schedule): CaseConsultant's overdue digest, CareerCenter's job alerts."""
 
 import os
 import signal
@@ -12,8 +12,7 @@ from django.utils.crypto import get_random_string
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS
 from django_tasks_db.management.commands.db_worker import Worker
 
-from medcode.careers import alerts
-from medcode.consult import tasks
+from medcode.common import schedule
 
 
 class Command(BaseCommand):
@@ -35,8 +34,7 @@ class Command(BaseCommand):
         worker_id = get_random_string(32)
         while self.running and (parent is None or os.getppid() == parent):
             close_old_connections()
-            tasks.enqueue_due()
-            alerts.enqueue_due()
+            schedule.enqueue_due()
             Worker(queue_names=["*"], interval=0, batch=True, backend_name=DEFAULT_TASK_BACKEND_ALIAS,
                    startup_delay=False, max_tasks=None, worker_id=worker_id, excluded_queue_names=[]).run()
             if once:

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from medcode.codes.catalogue import load_bundled
+from medcode.site.loading import load_bundled
 from medcode.codes.loaders.base import ImportFailed
 
 

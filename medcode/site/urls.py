@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from medcode.api import api
-from medcode.codes import views as code_views
+from medcode.site import views
+from medcode.site.api import api
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -14,6 +14,8 @@ urlpatterns = [
     path("accounts/", include("medcode.accounts.urls")),
     path("", include("medcode.reference.urls")),
     path("", include("medcode.codes.urls")),
+    # After every app's own pages, which hold fixed words where this holds a code set's slug.
+    path("<slug:system>/<str:code>/", views.code_page, name="code"),
 ]
 
 handler404 = "medcode.codes.views.page_not_found"

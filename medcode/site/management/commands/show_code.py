@@ -2,7 +2,8 @@ import textwrap
 
 from django.core.management.base import BaseCommand, CommandError
 
-from medcode.codes import lookup, page
+from medcode.codes import lookup
+from medcode.site import page
 
 
 class Command(BaseCommand):

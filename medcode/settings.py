@@ -1,11 +1,14 @@
 """Django settings for medcode.
 
 Everything a deployment changes comes from the environment, so the same
-settings module serves `make serve` (SQLite, debug) and production
-(PostgreSQL via DATABASE_URL, MEDCODE_DEBUG=0).
+settings module serves `make serve` (SQLite) and production (PostgreSQL via
+DATABASE_URL). The defaults are safe: debug pages off unless MEDCODE_DEBUG=1,
+a random secret key kept under MEDCODE_VAR_DIR when none is given, and HTTPS
+rules on whenever the site answers to a host name other than this machine's.
 """
 
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
@@ -21,14 +24,35 @@ def env_bool(name, default):
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-DEBUG = env_bool("MEDCODE_DEBUG", True)
-SECRET_KEY = os.environ.get("MEDCODE_SECRET_KEY") or (
-    "dev-only-insecure-key" if DEBUG else None
-)
-if not SECRET_KEY:
-    raise RuntimeError("Set MEDCODE_SECRET_KEY when MEDCODE_DEBUG=0")
+def stored_secret_key(path):
+    """The key made on first run and kept in path (mode 0600), so sessions and the keyed address
+    pseudonyms survive restarts; several processes starting at once agree on the first one written."""
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    try:
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(handle, "w", encoding="ascii") as file:
+        file.write(key)
+    return key
 
-ALLOWED_HOSTS = os.environ.get("MEDCODE_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+
+# Debug pages show settings and source code: only when asked for, never by default.
+DEBUG = env_bool("MEDCODE_DEBUG", False)
+SECRET_KEY = os.environ.get("MEDCODE_SECRET_KEY") or stored_secret_key(VAR_DIR / "secret_key")
+
+ALLOWED_HOSTS = [host.strip() for host in
+                 os.environ.get("MEDCODE_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if host.strip()]
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "testserver", "::1", "[::1]"}
+# HTTPS-only cookies, HSTS and the redirect to https: on for any real host name ("auto"), off for a
+# site answering only on this machine (make serve); MEDCODE_HTTPS=1 or 0 decides outright.
+_https = os.environ.get("MEDCODE_HTTPS", "auto").strip().lower()
+HTTPS = env_bool("MEDCODE_HTTPS", False) if _https != "auto" else not set(ALLOWED_HOSTS) <= LOCAL_HOSTS
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -56,6 +80,7 @@ AUTH_USER_MODEL = "accounts.User"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "medcode.common.middleware.RefuseNulCharacters",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -155,7 +180,7 @@ PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600  # also the life of an email-verification
 # Development prints mail on the console; production sends it over SMTP.
 EMAIL_BACKEND = os.environ.get(
     "MEDCODE_EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend" if DEBUG and not os.environ.get("MEDCODE_EMAIL_HOST")
+    "django.core.mail.backends.console.EmailBackend" if not os.environ.get("MEDCODE_EMAIL_HOST")
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_FILE_PATH = os.environ.get("MEDCODE_EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
@@ -218,6 +243,13 @@ MEDCODE_CONSULT = {
     "IMAP_PASSWORD": os.environ.get("MEDCODE_CONSULT_IMAP_PASSWORD", ""),
     "IMAP_FOLDER": os.environ.get("MEDCODE_CONSULT_IMAP_FOLDER", "INBOX"),
     "DIGEST_HOUR": int(os.environ.get("MEDCODE_CONSULT_DIGEST_HOUR", "8")),  # local time of the overdue digest
+    # Who vouches for an email's sender (consult/senders.py): the authserv-ids of the receiving mail
+    # servers whose Authentication-Results header medcode trusts, and medcode's own DKIM check.
+    "AUTHSERV_IDS": [name.strip().lower() for name in os.environ.get("MEDCODE_CONSULT_AUTHSERV_IDS", "").split(",")
+                     if name.strip()],
+    "VERIFY_DKIM": env_bool("MEDCODE_CONSULT_VERIFY_DKIM", True),
+    "DKIM_TIMEOUT": float(os.environ.get("MEDCODE_CONSULT_DKIM_TIMEOUT", "5")),
+    "CONFIRM_DAYS": int(os.environ.get("MEDCODE_CONSULT_CONFIRM_DAYS", "3")),  # life of a confirmation link
 }
 # CareerCenter: days a job stays live after approval (renewing adds as many), postings a day per employer.
 MEDCODE_JOB_DAYS = int(os.environ.get("MEDCODE_JOB_DAYS", "30"))
@@ -271,14 +303,14 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 60  # a guest's unlocked page stays open for the metering window
 
-if not DEBUG:
+SECURE_CONTENT_TYPE_NOSNIFF = True
+if HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("MEDCODE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_SSL_REDIRECT = env_bool("MEDCODE_SSL_REDIRECT", True)
-    SECURE_CONTENT_TYPE_NOSNIFF = True
 
 LOGGING = {
     "version": 1,

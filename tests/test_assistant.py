@@ -231,3 +231,16 @@ def test_a_logged_in_readers_conversation_is_kept_listed_and_deletable(client):
     assert other.get("/casepilot/", {"c": conversation.pk}).status_code == 404
     client.post(f"/casepilot/conversations/{conversation.pk}/delete/")
     assert not Conversation.objects.filter(pk=conversation.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_headings_notes_are_for_subscribers_as_in_the_api(client):
+    """A chapter or block note shows inside the locked sections of every code below it: a guest
+    asking for the tuberculosis notes gets the heading, not its note."""
+    ask = {"question": "guidelines for tuberculosis"}
+    guest = client.post("/api/assistant/ask", json.dumps(ask), content_type="application/json").json()
+    assert "A15-A19" in guest["answer"] and "cachexia" not in guest["answer"]
+    assert "Subscribe to view the instructional notes of A15-A19" in guest["answer"]
+    client.force_login(make_user("sub@clinic.example", subscriber=True))
+    subscriber = client.post("/api/assistant/ask", json.dumps(ask), content_type="application/json").json()
+    assert "Note at A15-A19" in subscriber["answer"] and "cachexia" in subscriber["answer"]

@@ -227,9 +227,11 @@ def test_background_work_waits_in_the_database_for_the_worker(settings, monkeypa
     assert not DBTaskResult.objects.exclude(status="SUCCESSFUL").exists()
 
 
-def test_dead_letters_are_listed_and_retried_by_consultants(consultant):
+def test_dead_letters_are_listed_and_retried_by_consultants(consultant, settings):
     make_user("coder@clinic.example", subscriber=True)
-    DeadLetter.objects.create(raw=b"From: coder@clinic.example\r\nSubject: ok now\r\n\r\nJ1100 units?\r\n", size=60,
+    settings.MEDCODE_CONSULT = {**settings.MEDCODE_CONSULT, "AUTHSERV_IDS": ["mx.medcode.test"], "VERIFY_DKIM": False}
+    DeadLetter.objects.create(raw=b"Authentication-Results: mx.medcode.test; dmarc=pass header.from=clinic.example\r\n"
+                                  b"From: coder@clinic.example\r\nSubject: ok now\r\n\r\nJ1100 units?\r\n", size=60,
                               source="imap", sender="coder@clinic.example", subject="ok now", reason="database was down")
     page = consultant.get("/caseconsultant/dead-letters/").content.decode()
     assert "database was down" in page and "ok now" in page

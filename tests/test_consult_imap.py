@@ -78,7 +78,8 @@ def mailbox(settings):
         servers.append(server)
         settings.MEDCODE_CONSULT = {**settings.MEDCODE_CONSULT, "IMAP_HOST": "127.0.0.1",
                                     "IMAP_PORT": server.server_address[1], "IMAP_SSL": False,
-                                    "IMAP_USER": "cases", "IMAP_PASSWORD": "secret pass"}
+                                    "IMAP_USER": "cases", "IMAP_PASSWORD": "secret pass",
+                                    "AUTHSERV_IDS": ["mx.medcode.test"], "VERIFY_DKIM": False}
         return box
 
     yield serve
@@ -88,7 +89,10 @@ def mailbox(settings):
 
 
 def raw_mail(sender, subject, body, message_id):
-    return (f"From: {sender}\r\nTo: cases@localhost\r\nSubject: {subject}\r\nMessage-ID: {message_id}\r\n"
+    """A message as the mailbox holds it, under the DMARC verdict of the MX that received it."""
+    domain = sender.rpartition("@")[2]
+    return (f"Authentication-Results: mx.medcode.test; dmarc=pass header.from={domain}\r\n"
+            f"From: {sender}\r\nTo: cases@localhost\r\nSubject: {subject}\r\nMessage-ID: {message_id}\r\n"
             f"Content-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n").encode()
 
 

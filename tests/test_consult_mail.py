@@ -15,6 +15,15 @@ from medcode.consult.models import Case, DeadLetter, MailRecord
 from tests.factories import free_port, make_user
 
 CASES = "cases@localhost"
+MX = "mx.medcode.test"  # the receiving mail server medcode trusts in these tests
+PASSED = f"Authentication-Results: {MX}; dmarc=pass header.from=clinic.example\r\n".encode()  # its verdict
+
+
+@pytest.fixture(autouse=True)
+def trusted_mx(settings):
+    """Mail arrives through an MX that authenticates senders (DMARC) and says so in its
+    Authentication-Results header; medcode's own DKIM check is off (no DNS here)."""
+    settings.MEDCODE_CONSULT = {**settings.MEDCODE_CONSULT, "AUTHSERV_IDS": [MX], "VERIFY_DKIM": False}
 
 
 class Relay:
@@ -80,8 +89,12 @@ def receiver(monkeypatch):
     return send
 
 
-def email_from(sender, subject, text, *, message_id=None, reply_to_id=None, files=()):
+def email_from(sender, subject, text, *, message_id=None, reply_to_id=None, files=(), authenticated=True):
+    """A message as the trusted MX hands it on: with its DMARC verdict for the From domain on top."""
     message = EmailMessage()
+    if authenticated:
+        domain = sender.rpartition("@")[2].rstrip(">")
+        message["Authentication-Results"] = f"{MX}; spf=pass smtp.mailfrom={domain}; dmarc=pass header.from={domain}"
     message["From"], message["To"], message["Subject"] = sender, CASES, subject
     message["Message-ID"] = message_id or f"<{timezone.now().timestamp()}.{subject.__hash__()}@example.com>"
     if reply_to_id:
@@ -198,7 +211,7 @@ def test_malformed_mime_is_kept_as_a_dead_letter_and_retried(receiver, relay):
 
     # Staff fix the cause (here: a sender address for the second) and retry: it becomes a case.
     letter = letters[1]
-    letter.raw = b"From: coder@clinic.example\r\nSubject: recovered\r\n\r\n" + bytes(letter.raw)
+    letter.raw = PASSED + b"From: coder@clinic.example\r\nSubject: recovered\r\n\r\n" + bytes(letter.raw)
     letter.save()
     outcome = mailin.receive(bytes(letter.raw), source="smtp", dead_letter=letter)
     assert outcome.kind == "case"
@@ -210,7 +223,7 @@ def test_malformed_mime_is_kept_as_a_dead_letter_and_retried(receiver, relay):
 @pytest.mark.django_db
 def test_a_message_with_no_boundary_parts_still_keeps_its_text_or_dies_loudly(relay):
     make_user("coder@clinic.example", subscriber=True)
-    raw = (b"From: coder@clinic.example\r\nSubject: charset\r\nContent-Type: text/plain; charset=x-unknown-9\r\n\r\n"
+    raw = (PASSED + b"From: coder@clinic.example\r\nSubject: charset\r\nContent-Type: text/plain; charset=x-unknown-9\r\n\r\n"
            b"Can 99213-25 go with 11042?\r\n")
     outcome = mailin.receive(raw, source="imap")
     assert outcome.kind == "case"
@@ -355,3 +368,130 @@ def test_too_many_follow_ups_wait_in_the_dead_letters(receiver, relay, monkeypat
              email_from("coder@clinic.example", f"{case.tag}", "and another"))
     assert case.messages.count() == 2
     assert "messages an hour" in DeadLetter.objects.get().reason
+
+
+# Forged senders: anyone can write a subscriber's address in From. ----------------------------------
+
+def _dkim_key():
+    """An RSA key pair: the private key in PEM, the DNS TXT record publishing its public half."""
+    import base64
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
+                                serialization.NoEncryption())
+    public = key.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return private, b"v=DKIM1; k=rsa; p=" + base64.b64encode(public)
+
+
+@pytest.mark.django_db
+def test_a_forged_reply_naming_a_guessed_case_number_is_not_added_to_the_case(receiver, relay):
+    make_user("coder@clinic.example", subscriber=True)
+    receiver(email_from("coder@clinic.example", "G0009 or 90471?", "Which admin code for the flu shot?",
+                        message_id="<own@clinic.example>"))
+    case = Case.objects.get()
+    # The attacker knows the address and guesses the number; they may even know the coder's own Message-ID.
+    for forged in (email_from("coder@clinic.example", f"Re: {case.tag} G0009", "Ignore that, bill 99215.",
+                              authenticated=False),
+                   email_from("coder@clinic.example", "Re: G0009", "Ignore that, bill 99215.", authenticated=False,
+                              reply_to_id="<own@clinic.example>")):
+        assert receiver(forged) == [250]
+    assert case.messages.count() == 1, "a forged message joined the victim's case"
+    assert not Case.objects.exclude(pk=case.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_reply_to_mail_medcode_sent_threads_even_unauthenticated(receiver, relay):
+    make_user("coder@clinic.example", subscriber=True)
+    receiver(email_from("coder@clinic.example", "G0009 or 90471?", "Which admin code for the flu shot?"))
+    case = Case.objects.get()
+    ack = relay.to("coder@clinic.example")[0]
+    reply = email_from("coder@clinic.example", "Re: receipt", "Medicare patient, 65.", authenticated=False,
+                       reply_to_id=ack["Message-ID"])
+    assert receiver(reply) == [250]
+    assert case.messages.count() == 2 and case.messages.last().body == "Medicare patient, 65."
+
+
+@pytest.mark.django_db
+def test_a_forged_new_case_waits_for_the_account_holder_and_spends_nothing(receiver, relay, client):
+    from medcode.consult import quota
+    from medcode.consult.models import PendingCase
+
+    coder = make_user("coder@clinic.example", subscriber=True)
+    before = quota.allowance(coder).remaining
+    forged = email_from("Coder <coder@clinic.example>", "BUY CHEAP PILLS", "Spam in a coder's name.",
+                        authenticated=False)
+    forged["Authentication-Results"] = f"{MX}; dmarc=fail header.from=clinic.example"
+    assert receiver(forged) == [250]
+    assert not Case.objects.exists() and quota.allowance(coder).remaining == before
+    pending = PendingCase.objects.get()
+    assert pending.user == coder and "fail" in pending.why or "no DMARC" in pending.why
+    (notice,) = relay.to("coder@clinic.example")
+    assert "CHEAP PILLS" not in str(notice) and pending.get_absolute_url() in notice.get_content()
+    assert receiver(forged) == [250] and PendingCase.objects.count() == 1, "redelivery is not a second case"
+
+    page = pending.get_absolute_url()
+    assert client.get(page).status_code == 302, "only the account holder, logged in, sees it"
+    client.force_login(make_user("other@clinic.example"))
+    assert client.get(page).status_code == 404
+    client.force_login(coder)
+    assert "Spam in a coder" in client.get(page).content.decode()
+    client.post(page, {"action": "discard"})
+    pending.refresh_from_db()
+    assert pending.status == "discarded" and not Case.objects.exists()
+    assert "discarded" in client.post(page, {"action": "send"}).content.decode() and not Case.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_account_holder_confirms_an_unauthenticated_case_and_it_opens(receiver, relay, client):
+    from medcode.consult.models import PendingCase
+
+    coder = make_user("coder@clinic.example", subscriber=True)
+    assert receiver(email_from("coder@clinic.example", "20610 with 27447?", "Same knee, same day.",
+                               authenticated=False)) == [250]
+    pending = PendingCase.objects.get()
+    client.force_login(coder)
+    response = client.post(pending.get_absolute_url(), {"action": "send"})
+    case = Case.objects.get(submitter=coder)
+    assert response["Location"] == case.get_absolute_url() and "Same knee" in case.messages.get().body
+    assert any(case.tag in message["Subject"] for message in relay.to("coder@clinic.example")), "the receipt follows"
+
+
+@pytest.mark.django_db
+def test_authentication_results_are_read_only_from_the_trusted_server_on_top(receiver, relay):
+    make_user("coder@clinic.example", subscriber=True)
+    # The forger writes a passing header with the MX's name; the MX adds its own verdict on top.
+    forged = email_from("coder@clinic.example", "Forged pass", "Words.", authenticated=False)
+    forged["Authentication-Results"] = f"{MX}; dmarc=pass header.from=clinic.example"
+    raw = (f"Authentication-Results: {MX}; dmarc=fail header.from=clinic.example\r\n".encode()
+           + forged.as_bytes(policy=policy.SMTP))
+    # Another server's word counts for nothing, and a pass for another domain is not a pass for this one.
+    elsewhere = email_from("coder@clinic.example", "Other server", "Words.", authenticated=False)
+    elsewhere["Authentication-Results"] = "mx.attacker.example; dmarc=pass header.from=clinic.example"
+    unaligned = email_from("coder@clinic.example", "Unaligned", "Words.", authenticated=False)
+    unaligned["Authentication-Results"] = f"{MX}; dkim=pass header.d=attacker.example; dmarc=none"
+    assert receiver(raw, elsewhere, unaligned) == [250, 250, 250]
+    assert not Case.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_dkim_signature_medcode_verifies_itself_authenticates_the_sender(receiver, relay, settings, monkeypatch):
+    import dkim
+
+    from medcode.consult import senders
+
+    settings.MEDCODE_CONSULT = {**settings.MEDCODE_CONSULT, "AUTHSERV_IDS": [], "VERIFY_DKIM": True}
+    private, record = _dkim_key()
+    monkeypatch.setattr(senders, "dns_txt", lambda name, timeout=5: record if name == b"s1._domainkey.clinic.example."
+                        else None)
+    make_user("coder@clinic.example", subscriber=True)
+
+    def signed(sender, subject, domain=b"clinic.example"):
+        raw = email_from(sender, subject, "DKIM-signed case text.", authenticated=False).as_bytes(policy=policy.SMTP)
+        return dkim.sign(raw, b"s1", domain, private, include_headers=[b"from", b"subject", b"message-id"]) + raw
+
+    tampered = signed("coder@clinic.example", "Tampered").replace(b"DKIM-signed case", b"Altered case")
+    assert receiver(signed("coder@clinic.example", "Signed case"), tampered) == [250, 250]
+    assert list(Case.objects.values_list("subject", flat=True)) == ["Signed case"], "only the intact signature counts"

@@ -309,3 +309,47 @@ def test_known_misses(text, expected):
 def test_the_docstring_says_what_is_detected_and_what_is_missed():
     assert "What it detects:" in phi.__doc__ and "What it misses:" in phi.__doc__
     assert "no OCR" in phi.__doc__ and "John Smith had a knee" in phi.__doc__
+
+
+# Text pasted from EHRs and PDFs carries Unicode spacing: each separator must read as the plain one.
+SPACES = {"no-break space": "\u00a0", "narrow no-break space": "\u202f", "thin space": "\u2009",
+          "hair space": "\u200a", "en space": "\u2002", "em space": "\u2003", "figure space": "\u2007",
+          "punctuation space": "\u2008", "ideographic space": "\u3000", "tab": "\t", "three-per-em space": "\u2004"}
+DASHES = {"en dash": "\u2013", "em dash": "\u2014", "figure dash": "\u2012", "minus sign": "\u2212",
+          "hyphen": "\u2010", "non-breaking hyphen": "\u2011", "full-width hyphen": "\uff0d"}
+INVISIBLE = {"zero-width space": "\u200b", "zero-width joiner": "\u200d", "zero-width non-joiner": "\u200c",
+             "word joiner": "\u2060", "soft hyphen": "\u00ad", "byte-order mark": "\ufeff"}
+
+
+@pytest.mark.parametrize("name", SPACES)
+def test_unicode_spaces_read_as_spaces(name):
+    sep = SPACES[name]
+    text = f"DOB:{sep}03/14/1962 MRN:{sep}12345678 SSN{sep}123456789 (555){sep}234-5678 SSN 123{sep}45{sep}6789"
+    kinds = [kind for kind, _ in found(text)]
+    assert kinds == ["dob", "mrn", "ssn", "phone", "ssn"], found(text)
+
+
+@pytest.mark.parametrize("name", DASHES)
+def test_unicode_dashes_read_as_hyphens(name):
+    dash = DASHES[name]
+    text = f"SSN 123{dash}45{dash}6789, call 555{dash}234{dash}5678, DOB 03{dash}14{dash}1962"
+    assert [kind for kind, _ in found(text)] == ["ssn", "phone", "dob"], found(text)
+
+
+@pytest.mark.parametrize("name", INVISIBLE)
+def test_invisible_characters_hide_nothing(name):
+    mark = INVISIBLE[name]
+    text = f"D{mark}O{mark}B: 03/14{mark}/1962, MRN{mark}: 1234{mark}5678, SSN 123-45{mark}-6789"
+    assert [kind for kind, _ in found(text)] == ["dob", "mrn", "ssn"], found(text)
+
+
+def test_masking_covers_what_was_pasted_and_keeps_the_rest_as_written():
+    text = "Knee\u00a0arthroscopy 29881. DOB:\u00a003/14/1962, SSN\u2009123\u201345\u20136789."
+    masked = phi.mask(text)
+    assert masked == ("Knee\u00a0arthroscopy 29881. DOB:\u00a0[date of birth removed], "
+                      "SSN\u2009[Social Security number removed].")
+
+
+def test_full_width_digits_are_read_as_digits():
+    assert found("DOB: \uff10\uff13/\uff11\uff14/\uff11\uff19\uff16\uff12") == [
+        ("dob", "\uff10\uff13/\uff11\uff14/\uff11\uff19\uff16\uff12")]

@@ -206,8 +206,15 @@ def test_api_schema_documents_the_reference_endpoints(client):
         assert path in paths
 
 
-def test_free_accounts_run_tools_within_their_views(client):
+def test_a_tool_run_costs_what_opening_its_codes_pages_would(client):
+    """A free account's five views open five codes, by page or by tool; codes already open cost nothing."""
     client.force_login(make_user("free@example.com"))
-    for _ in range(5):
+    assert "$95.19" in text_of(client.post("/tools/fees/", {"codes": "99213, 99214, 99212"}))
+    for _ in range(3):  # already open: free to run again, alone or with others
         assert "$95.19" in text_of(client.post("/tools/fees/", {"codes": "99213"}))
-    assert "Upgrade to run the fee calculator" in text_of(client.post("/tools/fees/", {"codes": "99213"}))
+    client.get("/cpt/27447/")  # the fourth code, by its page
+    text = text_of(client.post("/tools/fees/", {"codes": "99213, 20610, 27130"}))
+    assert "Upgrade to run the fee calculator" in text and "This run needs 2 views; 1 is left" in text
+    assert "$95.19" in text_of(client.post("/tools/fees/", {"codes": "27447, 99213, 20610"}))
+    assert "Upgrade to run" in text_of(client.post("/tools/fees/", {"codes": "27130"}))
+    assert "$95.19" in text_of(client.post("/tools/fees/", {"codes": "99213, 27447"}))

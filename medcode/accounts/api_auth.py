@@ -10,11 +10,13 @@ from django.conf import settings
 from django.utils import timezone
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
+from ninja.utils import check_csrf
 
 from medcode.accounts import clients, metering, ratelimit
 from medcode.accounts.models import ApiToken
 
 MINUTE = 60
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
 class RateLimited(HttpError):
@@ -30,6 +32,11 @@ class ApiReader(HttpBearer):
 
     def __call__(self, request):
         if "Authorization" not in request.headers:
+            # A session cookie would let another site post in the reader's name (spending their views
+            # and questions): a write with the cookie needs the CSRF token, or an API token instead.
+            if request.method not in SAFE_METHODS and settings.SESSION_COOKIE_NAME in request.COOKIES \
+                    and check_csrf(request) is not None:
+                raise HttpError(403, "CSRF check failed: send the X-CSRFToken header, or use an API token")
             _throttle(f"api-address:{clients.throttle_key(request)}",
                       settings.MEDCODE_API_RATE_PER_ADDRESS)
             return metering.reader_for(request)

@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from medcode.accounts import ratelimit
 from medcode.accounts.models import User
 from medcode.common import mail
+from medcode.common.forms import SingleLineFields
 
 HOUR = 3600
 # Across all addresses: django-axes locks one account on one address; this caps
@@ -103,7 +104,7 @@ class DeleteAccountForm(PasswordCheckMixin, forms.Form):
     confirm = forms.BooleanField(label="Delete my account, my API tokens and my viewing history for good.")
 
 
-class ApiTokenForm(forms.Form):
+class ApiTokenForm(SingleLineFields, forms.Form):
     name = forms.CharField(label="Token name", max_length=60, help_text="Where you will use it, e.g. billing-scrubber.")
 
 

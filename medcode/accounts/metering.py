@@ -52,6 +52,7 @@ class Access:
     resets_on: date | None = None
     repeat: bool = False  # this page was already unlocked in the window
     recorded: bool = False  # this request used up a view
+    needed: int = 0  # a refused tool run: the views it would have taken (codes not open yet)
 
     @property
     def plan(self):
@@ -120,9 +121,12 @@ def status(reader, now=None):
     return _decide(reader, None, now or timezone.now(), record=False)
 
 
-def run_tool(request, tool, reader=None):
-    """Let the reader behind request run a tool once (claim check, fee calculator): it uses one view."""
-    return _remember_visitor(request, _decide(reader or reader_for(request), None, timezone.now(), record=True, tool=tool))
+def run_tool(request, tool, codes, reader=None):
+    """Let the reader behind request run a tool (claim check, fee calculator) over codes. A run shows
+    each code's metered facts (edits, units, fees), so it costs what opening those codes' pages would:
+    a view for each code not open yet this window, nothing for those already open; all or nothing."""
+    return _remember_visitor(request, _decide(reader or reader_for(request), list(codes), timezone.now(),
+                                              record=True, tool=tool))
 
 
 def _remember_visitor(request, access):
@@ -133,10 +137,11 @@ def _remember_visitor(request, access):
 
 def open_page(reader, code, now=None):
     """Open a code page for reader: unlock it if a view is left, and count it."""
-    return _decide(reader, code, now or timezone.now(), record=True)
+    return _decide(reader, [code], now or timezone.now(), record=True)
 
 
-def _decide(reader, code, now, record, tool=""):
+def _decide(reader, codes, now, record, tool=""):
+    """codes: None for the counter alone; else the codes to open together (a page: one; a tool: its codes)."""
     if reader.plan == SUBSCRIBER:
         return Access(reader, True, None, None)
     today = timezone.localdate(now)
@@ -150,26 +155,29 @@ def _decide(reader, code, now, record, tool=""):
     with transaction.atomic():
         _serialize(_lock_keys(reader) if record else [])
         in_window = CodeView.objects.filter(window=start)
-        repeat = False
-        if code is not None:
+        wanted = list({code.pk: code for code in codes or [] if not code.is_group}.values())
+        opened = set()
+        if wanted:
             # A page unlocked as a guest in this session stays open after logging in.
             seen = owner | Q(visitor=reader.visitor, user__isnull=True) if reader.visitor else owner
-            repeat = in_window.filter(seen, code=code).exists()
+            opened = set(in_window.filter(seen, code__in=wanted).values_list("code_id", flat=True))
+        new = [code for code in wanted if code.pk not in opened]
         mine = in_window.filter(owner)
         used = mine.filter(code__isnull=False).values("code").distinct().count() + mine.filter(code__isnull=True).count()
         remaining = max(0, limit - used)
         if guest:
             remaining = min(remaining, _address_allowance(reader.address, today))
-        if (code is None and not tool) or repeat:
+        if codes is None or (wanted and not new) or (not wanted and not tool):
+            repeat = bool(wanted) and not new
             return Access(reader, repeat, limit, remaining, next_start, repeat=repeat)
-        if remaining <= 0:
-            return Access(reader, False, limit, 0, next_start)
+        if len(new) > remaining:
+            return Access(reader, False, limit, remaining, next_start, needed=len(new))
         if record:
-            CodeView.objects.create(
+            CodeView.objects.bulk_create([CodeView(
                 user=None if guest else reader.user, visitor=reader.visitor,
                 address=reader.address if guest else "", code=code, tool=tool, window=start, viewed_at=now,
-            )
-        return Access(reader, True, limit, remaining - 1, next_start, recorded=record)
+            ) for code in new])
+        return Access(reader, True, limit, remaining - len(new), next_start, recorded=record and bool(new))
 
 
 def _address_allowance(address, today):

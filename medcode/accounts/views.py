@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_safe, require_POST
 
 from medcode.accounts import clients, metering, ratelimit, verification
 from medcode.accounts.forms import ApiTokenForm, DeleteAccountForm, EmailChangeForm, PasswordResetForm, RegisterForm
@@ -63,7 +63,7 @@ def resend_verification(request):
     return redirect("accounts:account")
 
 
-@require_GET
+@require_safe
 def verify(request, token):
     try:
         user = verification.confirm(token)
@@ -154,7 +154,7 @@ class PasswordResetView(auth_views.PasswordResetView):
         return super().form_valid(form)
 
 
-@require_GET
+@require_safe
 def upgrade(request):
     reader = metering.reader_for(request)
     return render(request, "accounts/upgrade.html", {

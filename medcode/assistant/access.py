@@ -28,11 +28,17 @@ def gate(request, reader, answer):
 
 
 def _opens(request, reader, code):
-    access = metering.open_for_request(request, code, reader)
-    return access is None or access.unlocked  # None: a heading, never metered
+    if code.is_group:
+        # A heading's page is navigation, but its notes are part of the locked sections of every code
+        # below it, so the API and CasePilot give them to subscribers only.
+        return False
+    return metering.open_for_request(request, code, reader).unlocked
 
 
 def _locked(reader, code):
+    if code.is_group:
+        return Fact(f"Subscribe to view the instructional notes of {code.display_code}: they apply to every "
+                    "code below it.", Citation("Upgrade", reverse("accounts:upgrade")))
     what = f"the edits, units, fees and instructions of {code.display_code}"
     if reader.next_step == "register":
         return Fact(f"Register to view {what}: a free account reads more code pages.",

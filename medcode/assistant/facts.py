@@ -79,7 +79,8 @@ def billable(code):
         state = "is not active" if code.is_deleted else "is billable (an active code)"
         return [Fact(f"{code.display_code} {state}.", page(code))]
     if code.billable:
-        return [Fact(f"{code.display_code} is billable: it is a complete code.", page(code, "billable"))]
+        # The page's badge tells everyone this; the locked section holds the 7th-character detail.
+        return [Fact(f"{code.display_code} is billable: it is a complete code.", page(code))]
     children = list(lookup.children(code))
     if not children:
         return [Fact(f"{code.display_code} is not billable: it is a heading.", page(code))]
@@ -328,5 +329,7 @@ def headings(words):
     for heading in sorted(found[:20], key=lambda c: (c.depth, c.seq))[:2]:
         facts += describe(heading)
         for note in CodeNote.objects.filter(owner=heading, kind__in=("note", "use_additional", "code_first"))[:3]:
-            facts.append(Fact(f"Note at {heading.display_code}: {note.text.rstrip(' .:;')}.", page(heading, "instructions")))
+            # The note shows inside the locked sections of every code below the heading: metered by it.
+            facts.append(Fact(f"Note at {heading.display_code}: {note.text.rstrip(' .:;')}.", page(heading, "instructions"),
+                              about=heading))
     return facts

@@ -6,7 +6,7 @@ from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_safe, require_POST
 
 from medcode.accounts import metering
 from medcode.assistant import conversation as talk
@@ -21,7 +21,7 @@ def _conversation(request, number):
     return get_object_or_404(Conversation, pk=number, user=request.user)
 
 
-@require_GET
+@require_safe
 def casepilot(request):
     """The chat: the conversation so far and the box. A code page's "Ask" form lands here pre-filled."""
     number = request.GET.get("c", "")

@@ -35,7 +35,7 @@ def _own_job(employer, pk):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def register(request):
     if Employer.objects.filter(user=request.user).exists():
         return redirect("careers:employer")
@@ -61,7 +61,7 @@ def dashboard(request, employer):
 
 
 @employer_only
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def edit_job(request, employer, pk=None):
     job = _own_job(employer, pk) if pk else None
     initial = {"organisation": employer.name} if job is None else \
@@ -100,7 +100,7 @@ def change_job(request, employer, pk, action):
 
 @never_cache
 @employer_only
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def applicants(request, employer, pk):
     job = _own_job(employer, pk)
     if request.method == "POST":
@@ -122,7 +122,7 @@ def staff_only(view):
 
 @never_cache
 @staff_only
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def review(request):
     if request.method == "POST":
         _decide(request)

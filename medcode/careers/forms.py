@@ -1,19 +1,22 @@
 from datetime import timedelta
 
 from django import forms
+from django.core.validators import URLValidator
 from django.utils import timezone
 
 from medcode.careers import geo
 from medcode.careers.models import Application, Credential, Employer, Job, SavedSearch, Specialty
 from medcode.common import uploads
+from medcode.common.forms import SingleLineFields
 
 STATES = ("AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND "
           "OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR").split()
 RESUME_KINDS = {"pdf", "docx"}
+MAX_YEARS = 50  # of experience a job may ask for
 
 
-class EmployerForm(forms.ModelForm):
-    website = forms.URLField(required=False, assume_scheme="https")
+class EmployerForm(SingleLineFields, forms.ModelForm):
+    website = forms.URLField(required=False, assume_scheme="https", validators=[URLValidator(schemes=["http", "https"])])
 
     class Meta:
         model = Employer
@@ -23,7 +26,7 @@ class EmployerForm(forms.ModelForm):
         labels = {"name": "Organisation name"}
 
 
-class JobForm(forms.ModelForm):
+class JobForm(SingleLineFields, forms.ModelForm):
     required_credentials = forms.ModelMultipleChoiceField(Credential.objects.all(), required=False,
                                                           widget=forms.CheckboxSelectMultiple)
     preferred_credentials = forms.ModelMultipleChoiceField(Credential.objects.all(), required=False,
@@ -33,7 +36,9 @@ class JobForm(forms.ModelForm):
     code_sets = forms.MultipleChoiceField(choices=Job.CODE_SETS, required=False, widget=forms.CheckboxSelectMultiple)
     zip_code = forms.CharField(label="ZIP code", max_length=5, help_text="Sets the city and state; remote jobs too.")
     apply_url = forms.URLField(label="Apply on your site (URL)", required=False, assume_scheme="https",
-                               help_text="Empty: coders apply on medcode.")
+                               validators=[URLValidator(schemes=["http", "https"])],
+                               help_text="Empty: coders apply on medcode. A web address (https://…).")
+    years_experience = forms.IntegerField(label="Years of experience", min_value=0, max_value=MAX_YEARS, initial=0)
     expires_on = forms.DateField(label="Expires on", required=False, widget=forms.DateInput(attrs={"type": "date"}),
                                  help_text="Default: 30 days after approval, at most 90.")
 
@@ -103,6 +108,6 @@ class StatusForm(forms.Form):
     status = forms.ChoiceField(choices=Application.Status.choices)
 
 
-class SavedSearchForm(forms.Form):
+class SavedSearchForm(SingleLineFields, forms.Form):
     name = forms.CharField(max_length=120, required=False)
     frequency = forms.ChoiceField(choices=SavedSearch.Frequency.choices, initial=SavedSearch.Frequency.DAILY)

@@ -1,6 +1,7 @@
 """Where a US ZIP code is, from the `zipcodes` package's bundled table (no download), and how far apart two places are."""
 
 import math
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -22,7 +23,7 @@ class Place:
 def place(zip_code):
     """The Place of a 5-digit ZIP code, or None for one that is unknown or malformed."""
     zip_code = (zip_code or "").strip()[:5]
-    if len(zip_code) != 5 or not zip_code.isdigit():
+    if not re.fullmatch(r"[0-9]{5}", zip_code):  # ASCII only: full-width digits crash zipcodes' Rust core
         return None
     try:
         found = zipcodes.matching(zip_code)

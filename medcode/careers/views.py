@@ -12,7 +12,7 @@ from django.utils import feedgenerator, timezone
 from django.utils.http import content_disposition_header, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_safe, require_http_methods, require_POST
 
 from medcode.careers import alerts, board, markup, search
 from medcode.careers.forms import STATES, ApplyForm, SavedSearchForm
@@ -23,7 +23,7 @@ EMPLOYMENT_TYPES = {"full_time": "FULL_TIME", "part_time": "PART_TIME", "contrac
                     "temporary": "TEMPORARY", "per_diem": "PER_DIEM"}  # schema.org / Google for Jobs values
 
 
-@require_GET
+@require_safe
 def jobs(request):
     query = search.JobQuery.from_params(request.GET)
     found = search.search(query)
@@ -38,7 +38,7 @@ def jobs(request):
     })
 
 
-@require_GET
+@require_safe
 def job(request, pk, slug=""):
     job = get_object_or_404(Job.objects.select_related("employer"), pk=pk)
     if job.status in (Job.Status.PENDING, Job.Status.REJECTED) and not (_mine(request, job) or request.user.is_staff):
@@ -113,7 +113,7 @@ def apply(request, pk):
 
 @never_cache
 @login_required
-@require_GET
+@require_safe
 def applications(request):
     return render(request, "careers/applications.html", {
         "applications": request.user.applications.select_related("job", "job__employer")})
@@ -121,7 +121,7 @@ def applications(request):
 
 @never_cache
 @login_required
-@require_GET
+@require_safe
 def resume(request, pk):
     """A résumé: for its applicant and the employer of the job, nobody else (staff included)."""
     application = get_object_or_404(Application.objects.select_related("job__employer"), pk=pk)
@@ -134,7 +134,7 @@ def resume(request, pk):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def saved_searches(request):
     if request.method == "POST":
         form = SavedSearchForm(request.POST)
@@ -158,7 +158,7 @@ def delete_saved_search(request, pk):
 
 
 @csrf_exempt  # RFC 8058 one-click unsubscribe: mail providers POST without a session; the token is the secret
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request, token):
     saved = get_object_or_404(SavedSearch, token=token)
     if request.method == "POST":
@@ -167,7 +167,7 @@ def unsubscribe(request, token):
     return render(request, "careers/unsubscribe.html", {"saved": saved})
 
 
-@require_GET
+@require_safe
 def feed(request, token):
     saved = get_object_or_404(SavedSearch, token=token)
     found = search.search(alerts.query_of(saved))

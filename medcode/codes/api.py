@@ -4,7 +4,7 @@ from ninja.errors import HttpError
 
 from medcode.codes import lookup, systems
 from medcode.codes.models import Code
-from medcode.common.api import Error
+from medcode.common.api import MAX_OFFSET, Error
 
 router = Router()
 SYSTEM_KEYS = ", ".join(systems.SYSTEMS[k].slug for k in systems.ORDER)
@@ -51,7 +51,7 @@ def code_or_404(system, code):
 
 @router.get("/{system}/{code}/children", response={200: CodePageOut, 400: Error, 404: Error}, summary="Children of a code")
 def get_children(request: HttpRequest, system: str, code: str,
-                 offset: int = Query(0, ge=0), limit: int = Query(100, ge=1, le=1000)):
+                 offset: int = Query(0, ge=0, le=MAX_OFFSET), limit: int = Query(100, ge=1, le=1000)):
     found = code_or_404(system, code)
     children = lookup.children(found)
     return {"items": [summary(c) for c in children[offset:offset + limit]],
@@ -61,7 +61,7 @@ def get_children(request: HttpRequest, system: str, code: str,
 @router.get("/{system}", response={200: CodePageOut, 400: Error}, summary="Browse a code set or a range")
 def browse(request: HttpRequest, system: str, start: str = Query(None, max_length=24),
            end: str = Query(None, max_length=24), billable: bool | None = None,
-           offset: int = Query(0, ge=0), limit: int = Query(100, ge=1, le=1000)):
+           offset: int = Query(0, ge=0, le=MAX_OFFSET), limit: int = Query(100, ge=1, le=1000)):
     """Without start/end: the top of the hierarchy. With them: the codes from start to end, in code order."""
     code_system = code_set_or_400(system)
     if start is None and end is None:

@@ -2,13 +2,13 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from medcode.codes import lookup, systems
 from medcode.codes.models import Code, Release
 
 
-@require_GET
+@require_safe
 def home(request):
     counts = {
         row["system"]: row["n"]
@@ -24,7 +24,7 @@ def home(request):
     return render(request, "codes/home.html", {"sets": sets})
 
 
-@require_GET
+@require_safe
 def system_index(request, system):
     code_system = systems.get(system)
     if code_system is None or code_system.slug != system:
@@ -43,7 +43,7 @@ def not_found(request, raw, system=None):
     }, status=404)
 
 
-@require_GET
+@require_safe
 def go(request):
     """The code box: any written form of a code opens its page."""
     raw = request.GET.get("q", "").strip()[:100]

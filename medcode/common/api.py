@@ -5,6 +5,11 @@ from datetime import date
 from ninja import Field, Schema
 
 
+# The deepest page a list API serves: larger offsets are refused with a 400, never passed to the
+# database (SQLite overflows on 2**63).
+MAX_OFFSET = 10_000_000
+
+
 class Error(Schema):
     detail: str
 

@@ -2,6 +2,7 @@ from django import forms
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 
 from medcode.common import uploads
+from medcode.common.forms import SingleLineFields
 from medcode.consult import cases, phi
 from medcode.consult.models import Case
 
@@ -92,7 +93,7 @@ class WriteForm(forms.Form):
 
 
 
-class NewCaseForm(WriteForm):
+class NewCaseForm(SingleLineFields, WriteForm):
     subject = forms.CharField(max_length=200, help_text="One line: what the case is about.")
     question = forms.CharField(label="Your question", max_length=MAX_QUESTION,
                                widget=forms.Textarea(attrs={"rows": 8, "maxlength": MAX_QUESTION}))

@@ -20,8 +20,10 @@ from django.utils import timezone
 from medcode.accounts import ratelimit
 from medcode.accounts.models import User
 from medcode.common import uploads
+from medcode.common import mail
 from medcode.consult import cases, mailout, roles
-from medcode.consult.models import Case, DeadLetter, MailRecord
+from medcode.consult import senders as vouch
+from medcode.consult.models import Case, DeadLetter, MailRecord, PendingCase
 
 log = logging.getLogger(__name__)
 CASE_TAG = re.compile(r"\[medcode case #(\d+)\]", re.I)
@@ -30,7 +32,8 @@ MESSAGE_ID = re.compile(r"<[^<>\s]+>")
 QUOTED = re.compile(r">( |>|$)")
 SIGNATURES = {"application/pkcs7-signature", "application/x-pkcs7-signature", "application/pgp-signature"}
 WRITES_PER_HOUR = 30  # a submitter's messages on their cases, as on the web
-REFUSALS_PER_DAY = 500
+REFUSALS_PER_DAY = 500  # refusals and confirmation requests, all senders together
+CONFIRMATIONS_PER_DAY = 3  # confirmation requests to one account a day: a forger cannot flood its owner
 MAX_TEXT = 50_000  # characters of an email's text kept; the web form takes 10,000 for a question
 CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Defects after which the parts of a message cannot be told apart: its content would be guessed.
@@ -51,11 +54,12 @@ class Inbound:
     replies_to: list = field(default_factory=list)  # Message-IDs from In-Reply-To and References
     files: list = field(default_factory=list)  # (filename, bytes)
     automatic: str = ""  # why no one should answer it: an auto-reply or a delivery report
+    verdict: vouch.Verdict = vouch.Verdict(False, "not checked")  # is the sender who From says?
 
 
 @dataclass
 class Outcome:
-    kind: str  # case, message, duplicate, unregistered, unverified, over_quota, automatic, dead
+    kind: str  # case, message, duplicate, unconfirmed, unregistered, unverified, over_quota, automatic, dead
     case: Case | None = None
     detail: str = ""
 
@@ -69,9 +73,9 @@ def parse(raw):
         raise Unreadable(f"The message is {len(raw) / 1e6:.1f} MB, over the {max_bytes() // 2**20} MB limit.")
     try:
         message = BytesParser(policy=policy.default).parsebytes(raw)
-        senders = [_printable(address) for _, address in
+        from_addresses = [_printable(address) for _, address in
                    getaddresses([str(value) for value in message.get_all("From", [])]) if "@" in address]
-        if not senders:
+        if not from_addresses:
             raise Unreadable("The message has no sender address (From).")
         message_id = (MESSAGE_ID.findall(_printable(str(message.get("Message-ID", "")))) or [None])[0]
         # A message without an id still gets a stable one, so its redelivery is recognised.
@@ -84,19 +88,22 @@ def parse(raw):
         text, files = _body(message)
         if not text.strip() and not files:
             raise Unreadable("No text or attachment could be found in the message.")
-        return Inbound(message_id=message_id[:255], sender=senders[0].strip().lower(),
+        sender = from_addresses[0].strip().lower()
+        return Inbound(message_id=message_id[:255], sender=sender,
                        subject=" ".join(_printable(str(message.get("Subject", ""))).split())[:200],
-                       text=_printable(text), replies_to=replies_to, files=files, automatic=_automatic(message, senders[0]))
+                       text=_printable(text), replies_to=replies_to, files=files, automatic=_automatic(message, sender),
+                       verdict=vouch.authenticate(raw, message, sender))
     except Unreadable:
         raise
     except Exception as error:  # the email package raises many kinds on broken MIME
         raise Unreadable(f"The message's MIME structure could not be read ({type(error).__name__}: {error}).")
 
 
-def receive(raw, *, source, dead_letter=None, too_big=None):
+def receive(raw, *, source, dead_letter=None, too_big=None, confirmed=None):
     """Turn one raw message into its outcome. A retried dead letter is passed in and updated.
 
     too_big: the size of a message too large to fetch, of which raw holds only the headers.
+    confirmed: the PendingCase whose account holder confirmed, through the link, that they sent it.
     """
     if too_big:
         return _dead(raw, source, f"The message is {too_big / 1e6:.1f} MB, over the {max_bytes() // 2**20} MB "
@@ -108,9 +115,11 @@ def receive(raw, *, source, dead_letter=None, too_big=None):
     earlier = MailRecord.objects.filter(message_id=inbound.message_id).select_related("case").first()
     if earlier is not None:
         return _done(Outcome("duplicate", earlier.case, "already received"), dead_letter)
+    if confirmed is None and PendingCase.objects.filter(message_id=inbound.message_id).exists():
+        return _done(Outcome("duplicate", detail="waiting for its sender's confirmation"), dead_letter)
     try:
         with transaction.atomic():
-            outcome = _route(inbound)
+            outcome = _route(inbound, raw, confirmed)
     except IntegrityError:  # the same message delivered twice at once: the other delivery won
         if not MailRecord.objects.filter(message_id=inbound.message_id).exists():
             raise
@@ -124,7 +133,7 @@ def receive(raw, *, source, dead_letter=None, too_big=None):
     return _done(outcome, dead_letter)
 
 
-def _route(inbound):
+def _route(inbound, raw, confirmed=None):
     def record(kind, case=None):
         MailRecord.objects.create(message_id=inbound.message_id, direction="in", kind=kind, case=case,
                                   address=inbound.sender)
@@ -137,7 +146,8 @@ def _route(inbound):
         record("unregistered")
         _refuse(inbound, "unregistered", {})
         return Outcome("unregistered")
-    case = _thread(inbound, user)
+    vouched = inbound.verdict.authenticated or (confirmed is not None and confirmed.user_id == user.pk)
+    case = _thread(inbound, user, vouched)
     if case is None and roles.may_work(user) and _answers_a_case(inbound):
         record("consultant")
         mailout.send("consultant", user.email, "consultant", {"subject": inbound.subject}, answering=inbound.message_id)
@@ -157,6 +167,8 @@ def _route(inbound):
             mailout.send("notice", user.email, "notice", {"notices": notices, "phi": kinds}, case=case,
                          answering=inbound.message_id)
         return Outcome("message", case)
+    if not vouched:
+        return _hold(inbound, raw, user)
     try:
         case = cases.open_case(user, draft, via=Case.Via.EMAIL, phi_kinds=kinds, mail_id=inbound.message_id,
                                notices=notices)
@@ -167,13 +179,47 @@ def _route(inbound):
     return Outcome("case", case)
 
 
-def _thread(inbound, user):
-    """The submitter's case this message answers: by the ids it replies to, else by the subject's tag."""
-    linked = MailRecord.objects.filter(message_id__in=inbound.replies_to, case__submitter=user).select_related("case")
+def _thread(inbound, user, vouched):
+    """The submitter's case this message answers. A reply proves it belongs to the case by naming a
+    Message-ID medcode sent to that submitter about it (random, seen only in their mailbox); the
+    subject's [medcode case #N] tag is enough only from an authenticated sender, since case numbers
+    are easy to guess."""
+    linked = MailRecord.objects.filter(message_id__in=inbound.replies_to, direction=MailRecord.Direction.OUT,
+                                       address__iexact=user.email, case__submitter=user).select_related("case")
     case = next((record.case for record in linked.order_by("-at")), None)
-    if case is None and (tag := CASE_TAG.search(inbound.subject)):
+    if case is None and vouched and (tag := CASE_TAG.search(inbound.subject)):
         case = Case.objects.filter(pk=int(tag.group(1)), submitter=user).first()
     return case
+
+
+def _hold(inbound, raw, user):
+    """Keep a new case from an unauthenticated sender, and ask the account holder to confirm it."""
+    pending = PendingCase.objects.create(user=user, message_id=inbound.message_id, raw=raw, why=inbound.verdict.how[:300])
+    allowed = ratelimit.hit(f"consult-confirm:{user.pk}", CONFIRMATIONS_PER_DAY, 24 * 3600)[0] and \
+        ratelimit.hit("consult-refusals", REFUSALS_PER_DAY, 24 * 3600)[0]
+    if allowed:  # the subject is not repeated: a forger must not get words into the owner's mailbox
+        mailout.send("confirm", user.email, "confirm", {"link": mail.site_url(pending.get_absolute_url()),
+                                                         "address_of_account": user.email,
+                                                         "days": settings.MEDCODE_CONSULT["CONFIRM_DAYS"]},
+                     answering=inbound.message_id)
+    return Outcome("unconfirmed", detail=inbound.verdict.how)
+
+
+@transaction.atomic
+def confirm(pending, now=None):
+    """The account holder says they sent it: the message goes through as if authenticated."""
+    pending = PendingCase.objects.select_for_update().get(pk=pending.pk)
+    if pending.status != PendingCase.Status.WAITING:
+        return Outcome("duplicate", pending.case, "already " + pending.get_status_display().lower())
+    outcome = receive(bytes(pending.raw), source="email", confirmed=pending)
+    pending.status, pending.case = PendingCase.Status.CONFIRMED, outcome.case
+    pending.save(update_fields=["status", "case"])
+    return outcome
+
+
+def discard(pending):
+    PendingCase.objects.filter(pk=pending.pk, status=PendingCase.Status.WAITING).update(
+        status=PendingCase.Status.DISCARDED, raw=b"")
 
 
 def _answers_a_case(inbound):

@@ -5,12 +5,19 @@ is recognised by it, and a reply is threaded by its In-Reply-To or References.
 A message that could not be turned into a case is kept whole as a DeadLetter.
 """
 
+import secrets
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
 from medcode.codes import systems
+
+
+def _token():
+    return secrets.token_urlsafe(32)
 
 
 class Case(models.Model):
@@ -151,3 +158,32 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-pk"]
+
+
+class PendingCase(models.Model):
+    """A new case by email whose sender medcode could not authenticate (senders.py): it waits, whole,
+    until the account holder confirms it through the link sent to the account's own address, so a
+    forged From header can neither open a case in someone's name nor spend their quota."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Waiting for confirmation"
+        CONFIRMED = "confirmed", "Confirmed"
+        DISCARDED = "discarded", "Discarded"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pending_cases")
+    token = models.CharField(max_length=64, unique=True, default=_token)
+    message_id = models.CharField(max_length=255, unique=True)
+    raw = models.BinaryField()
+    why = models.CharField(max_length=300, help_text="why the sender was not authenticated")
+    created_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def expires_at(self):
+        return self.created_at + timedelta(days=settings.MEDCODE_CONSULT["CONFIRM_DAYS"])
+
+    def get_absolute_url(self):
+        return reverse("consult:confirm", args=[self.token])

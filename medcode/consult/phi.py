@@ -37,12 +37,19 @@ What it misses:
 - anything inside images or scanned pages (no OCR), misspelled or spaced-out labels
   ("d o b"), and text in languages other than English.
 
+Text is read as a person reads it: before scanning, Unicode compatibility forms are folded (NFKC:
+full-width digits, ligatures), every kind of space (no-break, thin, figure, ideographic, tabs) reads
+as a space, every dash and minus as a hyphen, and invisible format characters (zero-width spaces and
+joiners, soft hyphens, byte-order marks) are dropped. Findings point into the text as written, so
+what is masked is exactly what was typed or pasted.
+
 What it may flag wrongly: Title Case phrases of two or more words beside a DOB or DOS label when
 its stop list lacks them, any phone number or address (a payer's too), three numbers in a row
 shaped like 123 45 6789, and a surname before a state and a ZIP of that state ("Smith, PA 17101").
 """
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
@@ -214,8 +221,45 @@ def _names(text):
                         bool(m["colon"]), len(words), clinician)
 
 
+_LINE_BREAKS = {"\u2028", "\u2029", "\x85"}
+_HYPHENS = {"\u2212", "\ufe63", "\uff0d"}  # minus signs (Sm) read as hyphens too
+
+
+def _folded_char(ch):
+    if ch in "\n\r":
+        return ch
+    if ch in _LINE_BREAKS:
+        return "\n"
+    category = unicodedata.category(ch)
+    if category == "Cf":  # zero-width space and joiners, soft hyphen, BOM: invisible
+        return ""
+    if category == "Zs" or ch == "\t" or ch in "\x0b\x0c":
+        return " "
+    if category == "Pd" or ch in _HYPHENS:
+        return "-"
+    return unicodedata.normalize("NFKC", ch)
+
+
+def fold(text):
+    """(text as a reader sees it, for each of its characters the index in text it came from)."""
+    folded, origin = [], []
+    for index, ch in enumerate(text):
+        for out in _folded_char(ch) if ord(ch) > 126 or ch in "\t\x0b\x0c" else ch:
+            folded.append(out)
+            origin.append(index)
+    return "".join(folded), origin
+
+
 def find(text: str) -> list[Finding]:
-    """Likely PHI in text, sorted by start, overlapping matches merged (the wider one wins)."""
+    """Likely PHI in text, sorted by start, overlapping matches merged (the wider one wins); read
+    through fold(), with positions in text as given."""
+    folded, origin = fold(text)
+    if len(folded) == len(text) and folded == text:
+        return _find(text)
+    return _merge([Finding(f.kind, origin[f.start], origin[f.end - 1] + 1) for f in _find(folded) if f.end > f.start])
+
+
+def _find(text):
     found = []
     for kind, pattern in (("ssn", _SSN), ("mrn", _MRN), ("phone", _PHONE), ("email", _EMAIL),
                           ("address", _ADDRESS)):

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_safe, require_POST
 
 from medcode.consult import cases, mailin, review, roles
 from medcode.consult.forms import ConsultantReplyForm, NoteForm
@@ -27,7 +27,7 @@ def consultant_only(view):
 
 @never_cache
 @consultant_only
-@require_GET
+@require_safe
 def queue(request):
     which = request.GET.get("show", "open")
     if which not in review.QUEUES:
@@ -90,7 +90,7 @@ def note(request, number):
 
 @never_cache
 @consultant_only
-@require_GET
+@require_safe
 def dead_letters(request):
     show = request.GET.get("show", DeadLetter.Status.WAITING)
     letters = DeadLetter.objects.defer("raw")

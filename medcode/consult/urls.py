@@ -9,6 +9,7 @@ urlpatterns = [
     path("cases/<int:number>/", views.case, name="case"),
     path("cases/<int:number>/write/", views.write, name="write"),
     path("files/<int:pk>/", views.attachment, name="attachment"),
+    path("confirm/<str:token>/", views.confirm, name="confirm"),
     path("queue/", staff.queue, name="queue"),
     path("cases/<int:number>/claim/", staff.hold, {"action": "claim"}, name="claim"),
     path("cases/<int:number>/release/", staff.hold, {"action": "release"}, name="release"),

@@ -6,19 +6,20 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.utils.http import content_disposition_header
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_safe, require_http_methods, require_POST
 
 from medcode.accounts import ratelimit
-from medcode.consult import cases, mailout, quota, review, roles
+from medcode.consult import cases, mailin, mailout, quota, review, roles
 from medcode.consult.forms import PHI_KINDS, NewCaseForm, UploadLimit, WriteForm
-from medcode.consult.models import Attachment, Case
+from medcode.consult.models import Attachment, Case, PendingCase
 
 WRITES_PER_HOUR = 30  # a submitter's messages on their cases: each one notifies a consultant
 
 
-@require_GET
+@require_safe
 def home(request):
     user = request.user if request.user.is_authenticated else None
     return render(request, "consult/home.html", {
@@ -45,7 +46,7 @@ def _with_upload_limit(view):
 
 @login_required
 @_with_upload_limit
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def new(request):
     allowance = quota.allowance(request.user)
     form = NewCaseForm(request.POST or None, request.FILES or None, upload_too_big=request.upload_too_big)
@@ -71,7 +72,7 @@ def readable_case(request, number):
 
 @never_cache
 @login_required
-@require_GET
+@require_safe
 def case(request, number):
     case = readable_case(request, number)
     context = {"case": case, "thread": case.messages.prefetch_related("attachments").select_related("author"),
@@ -104,7 +105,7 @@ def write(request, number):
 
 @never_cache
 @login_required
-@require_GET
+@require_safe
 def attachment(request, pk):
     attachment = get_object_or_404(Attachment.objects.select_related("message__case"), pk=pk)
     case = attachment.message.case
@@ -119,3 +120,30 @@ def attachment(request, pk):
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
     return response
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def confirm(request, token):
+    """An emailed case from an unauthenticated sender: its account holder sends it on or discards it."""
+    pending = get_object_or_404(PendingCase, token=token[:64], user=request.user)
+    expired = pending.expires_at() < timezone.now()
+    if request.method == "POST" and pending.status == PendingCase.Status.WAITING and not expired:
+        if request.POST.get("action") == "send":
+            outcome = mailin.confirm(pending)
+            if outcome.case is not None:
+                messages.success(request, f"Case #{outcome.case.number} is sent to a consultant.")
+                return redirect(outcome.case)
+            messages.error(request, f"The case was not opened: {outcome.detail or outcome.kind}.")
+        else:
+            mailin.discard(pending)
+            messages.success(request, "The message is discarded.")
+        return redirect("consult:home")
+    message = None
+    if pending.status == PendingCase.Status.WAITING and not expired:
+        try:
+            message = mailin.parse(bytes(pending.raw))
+        except mailin.Unreadable:
+            message = None
+    return render(request, "consult/confirm.html", {"pending": pending, "message": message, "expired": expired})

@@ -11,7 +11,7 @@ from ninja.errors import HttpError
 from medcode.accounts import metering
 from medcode.codes import systems
 from medcode.codes.api import code_or_404
-from medcode.common.api import AccessOut, Error, access_out
+from medcode.common.api import MAX_OFFSET, AccessOut, Error, access_out
 from medcode.common.http import mark_private
 from medcode.reference import changes, claims, fees, metered, modifiers, ncci, payment, sections
 from medcode.reference.models import DataRelease
@@ -48,11 +48,14 @@ def _open(request, response, system, code):
     return found, access
 
 
-def _run(request, response, tool):
+def _run(request, response, tool, lines):
+    """A tool run costs what opening the pages of its codes would (see metering.run_tool)."""
     mark_private(response, api=True)
-    access = metering.run_tool(request, tool, request.auth)
+    access = metering.run_tool(request, tool, claims.known_codes(lines), request.auth)
     if not access.unlocked:
-        raise HttpError(402, f"no code page views left this {metering.limits()['WINDOW']}: {access.next_step} to run it")
+        raise HttpError(402, f"this run shows the reference data of {access.needed} code(s) not opened this "
+                             f"{metering.limits()['WINDOW']}, and {access.remaining} view(s) are left: "
+                             f"{access.next_step} to run it")
     return access
 
 
@@ -86,7 +89,7 @@ def get_ncci(request: HttpRequest, response: HttpResponse, system: str, code: st
              status: str = Query("active", pattern="^(active|deleted|all)$"),
              other: str = Query("", max_length=5, pattern="^[0-9A-Za-z]*$", description="other code starts with"),
              on: date | None = Query(None, alias="date", description="date of service; today by default"),
-             offset: int = Query(0, ge=0), limit: int = Query(100, ge=1, le=1000)):
+             offset: int = Query(0, ge=0, le=MAX_OFFSET), limit: int = Query(100, ge=1, le=1000)):
     found, access = _open(request, response, system, code)
     day = on or date.today()
     release = ncci.ptp_releases(day).get(setting)
@@ -219,7 +222,7 @@ def claim_check(request: HttpRequest, response: HttpResponse, claim: ClaimIn):
         lines = [claims.make_line(n, line.code, line.units, line.modifiers) for n, line in enumerate(claim.lines, 1)]
     except claims.ClaimError as exc:
         raise HttpError(400, str(exc)) from None
-    access = _run(request, response, "claim-check")
+    access = _run(request, response, "claim-check", lines)
     result = claims.check(lines, setting=claim.setting, day=claim.date or date.today())
     return {"access": access_out(access), "date": result.day, "setting": result.setting, "denials": len(result.denials),
             "findings": [f.__dict__ for f in result.findings],
@@ -239,7 +242,7 @@ def fee_calculator(request: HttpRequest, response: HttpResponse,
         lines = claims.parse_code_list(codes)
     except claims.ClaimError as exc:
         raise HttpError(400, str(exc)) from None
-    _run(request, response, "fees")
+    _run(request, response, "fees", lines)
     quotes = payment.quote_claim([(line.code, line.modifiers) for line in lines], day=day, locality=where, facility=facility)
     return [_quote(q) for q in quotes]
 

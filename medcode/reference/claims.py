@@ -102,13 +102,21 @@ def parse_code_list(text, *, limit=20):
     """`27130-50, 99213, 71046 26` (the fee calculator's codes): one unit each."""
     lines = []
     for item in filter(None, (part.strip() for part in text.split(","))):
-        code, *mods = [t for t in re.split(r"[-\s]+", item.upper()) if t]
+        tokens = [t for t in re.split(r"[-\s]+", item.upper()) if t]
+        if not tokens:
+            raise ClaimError(f"code {len(lines) + 1}: {item[:12]!r} holds no code.")
+        code, *mods = tokens
         lines.append(make_line(len(lines) + 1, code, 1, mods, where=f"code {len(lines) + 1}"))
     if not lines:
         raise ClaimError("Enter at least one code.")
     if len(lines) > limit:
         raise ClaimError(f"At most {limit} codes at once.")
     return lines
+
+
+def known_codes(lines):
+    """The catalogue's CPT and HCPCS codes the lines name: what a tool run shows facts of (and meters)."""
+    return list(Code.objects.filter(system__in=[systems.CPT, systems.HCPCS], code__in={line.code for line in lines}))
 
 
 def make_line(number, code, units, modifiers, where=None):

@@ -18,6 +18,7 @@ from medcode.codes.loaders.base import ImportFailed
 from medcode.reference import tables
 from medcode.reference.models import CoverageCode, CoverageDocument, CoverageGroup, DataRelease
 
+ID_MAX = 2_147_483_647  # the largest id PostgreSQL's integer columns hold
 INDEX_COLUMNS = ["document_type", "document_display_id", "document_id", "document_version", "title",
                  "contractor_name_type", "effective_date", "retirement_date", "note"]
 # MCD table -> (list, column naming the code, column naming the group); group tables -> paragraph.
@@ -66,10 +67,10 @@ def _index_rows(rows, source):
         doc_type, display_id, document_id, version = cells[:4]
         if doc_type not in CoverageDocument.Type.values:
             raise ImportFailed(f"document type {doc_type!r} is not LCD, Article or NCD", source=source, line=number)
-        if not (document_id.isdigit() and version.isdigit()):
-            raise ImportFailed(f"document id {document_id!r} / version {version!r} are not numbers", source=source, line=number)
+        document_id = tables.whole_number(document_id, what="document id", source=source, line=number, low=1, high=ID_MAX)
+        version = tables.whole_number(version, what="version", source=source, line=number, low=1, high=ID_MAX)
         yield CoverageDocument(
-            doc_type=doc_type, display_id=display_id[:12], document_id=int(document_id), version=int(version),
+            doc_type=doc_type, display_id=display_id[:12], document_id=document_id, version=version,
             title=cells[4], contractors=cells[5],
             effective_date=tables.mmddyyyy(cells[6], source=source, line=number, what="effective date"),
             retirement_date=tables.mmddyyyy(cells[7], source=source, line=number, what="retirement date"),
@@ -99,12 +100,12 @@ def _code_list_rows(named):
                 code = row[code_column].upper().replace(".", "")
                 if not re.fullmatch(r"[0-9A-Z]{3,7}", code):
                     raise ImportFailed(f"{code_column} {row[code_column]!r} is not a code", source=source, line=number)
-                yield CoverageCode(article_id=int(row["article_id"]), article_version=int(row["article_version"]),
+                yield CoverageCode(article_id=row["article_id"], article_version=row["article_version"],
                                    list=kind, group=_group(row.get(group_column, ""), source, number), code=code)
     for name, (kind, group_column) in GROUP_TABLES.items():
         if name in named:
             for number, row, source in _records(named[name], ["article_id", "article_version", group_column]):
-                yield CoverageGroup(article_id=int(row["article_id"]), article_version=int(row["article_version"]),
+                yield CoverageGroup(article_id=row["article_id"], article_version=row["article_version"],
                                     list=kind, group=_group(row[group_column], source, number),
                                     paragraph=plain_text(row.get("paragraph", "")))
 
@@ -118,17 +119,16 @@ def _records(member, required):
         raise ImportFailed("not an MCD table: the header has no " + ", ".join(missing), source=member.name, line=number)
     for number, cells in rows:
         row = dict(zip(header, cells))
-        if not (row.get("article_id", "").isdigit() and row.get("article_version", "").isdigit()):
-            raise ImportFailed("article_id and article_version must be numbers", source=member.name, line=number)
+        for column in ("article_id", "article_version"):
+            row[column] = tables.whole_number(row.get(column, ""), what=column, source=member.name, line=number,
+                                              low=1, high=ID_MAX)
         yield number, row, member.name
 
 
 def _group(value, source, line):
     if not value:
         return 0
-    if not value.isdigit():
-        raise ImportFailed(f"group {value!r} is not a number", source=source, line=line)
-    return int(value)
+    return tables.whole_number(value, what="group", source=source, line=line, high=ID_MAX)
 
 
 def plain_text(markup):

@@ -1,13 +1,18 @@
 """Physician Fee Schedule: the relative value file and GPCIs, loaded and read in words."""
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from datetime import date
 
 from medcode.codes.loaders.base import ImportFailed
 from medcode.reference import tables
 from medcode.reference.models import DataRelease, FeeScheduleRow, Locality
 
+# Bounds of the PPRRVU and GPCI layouts' numeric fields (two decimals for RVUs, four for the
+# conversion factor, three for GPCIs); the largest RVU in 2026 is 461.69, the largest GPCI 1.5.
+RVU_MAX = Decimal("9999.99")
+CONVERSION_FACTOR_MAX = Decimal("999.9999")
+GPCI_MAX = Decimal("9.999")
 MONTH_LETTER = {"jan": ("A", 1), "apr": ("B", 4), "jul": ("C", 7), "oct": ("D", 10)}
 LETTER_MONTH = {letter: month for letter, month in MONTH_LETTER.values()}
 HCPCS_LEVEL2 = re.compile(r"[A-CE-Z][0-9]{4}")  # CMS text; CPT (AMA) and CDT (ADA) descriptors are never kept
@@ -133,7 +138,10 @@ def _rvu_rows(rows, source):
         seen.add((code, modifier))
         if modifier not in {"", "26", "TC", "53"}:
             raise ImportFailed(f"payment modifier {modifier!r} is not blank, 26, TC or 53", source=source, line=number)
-        number_of = lambda index, what: _decimal(cells[index], what, source, number)  # noqa: E731
+        def number_of(index, what, high=RVU_MAX, places=2):
+            return tables.decimal_number(cells[index], what=what, source=source, line=number, low=0, high=high,
+                                         places=places)
+
         yield FeeScheduleRow(
             code=code, modifier=modifier, status=cells[3][:1],
             description=cells[2][:60] if HCPCS_LEVEL2.fullmatch(code) else "",
@@ -142,22 +150,15 @@ def _rvu_rows(rows, source):
             nonfacility_na=bool(cells[7]), pe_facility=number_of(8, "facility PE RVU"), facility_na=bool(cells[9]),
             mp=number_of(10, "MP RVU"), total_nonfacility=number_of(11, "non-facility total"),
             total_facility=number_of(12, "facility total"), pctc=cells[13][:1], global_days=cells[14][:3],
-            pre_op=number_of(15, "pre-op share"), intra_op=number_of(16, "intra-op share"),
-            post_op=number_of(17, "post-op share"), multiple_procedure=cells[18][:1], bilateral=cells[19][:1],
+            pre_op=number_of(15, "pre-op share", high=1), intra_op=number_of(16, "intra-op share", high=1),
+            post_op=number_of(17, "post-op share", high=1), multiple_procedure=cells[18][:1], bilateral=cells[19][:1],
             assistant=cells[20][:1], co_surgeons=cells[21][:1], team_surgery=cells[22][:1],
-            endoscopic_base=cells[24][:5], conversion_factor=number_of(25, "conversion factor"),
+            endoscopic_base=cells[24][:5], conversion_factor=number_of(25, "conversion factor", high=CONVERSION_FACTOR_MAX, places=4),
             supervision=(cells[26] if len(cells) > 26 else "")[:2],
             imaging_family=(cells[28] if len(cells) > 28 else "")[:2],
         )
     if not started:
         raise ImportFailed("the relative value file holds no codes", source=source)
-
-
-def _decimal(value, what, source, line):
-    try:
-        return Decimal(value or "0")
-    except InvalidOperation:
-        raise ImportFailed(f"{what} {value!r} is not a number", source=source, line=line) from None
 
 
 def parse_gpci(paths, *, release=None):
@@ -203,12 +204,18 @@ def _gpci_rows(rows, source, columns, unfloored):
                 continue  # CMS footnotes
             raise ImportFailed(f"{len(cells)} columns, too few for a locality row", source=source, line=number)
         mac, locality = cells[columns["mac"]].zfill(5), cells[columns["number"]].zfill(2)
-        if not (mac.isdigit() and locality.isdigit()):
+        if not (re.fullmatch(r"[0-9]{5}", mac) and re.fullmatch(r"[0-9]{2}", locality)):
             raise ImportFailed(f"MAC {mac!r} / locality {locality!r} are not numbers", source=source, line=number)
         if (mac, locality) in seen:
             raise ImportFailed(f"locality {mac}-{locality} appears twice", source=source, line=number)
         seen.add((mac, locality))
-        value = lambda key: _decimal(cells[key], "GPCI", source, number)  # noqa: E731
+        def value(key):
+            gpci = tables.decimal_number(cells[key], what="GPCI", source=source, line=number, low=0, high=GPCI_MAX,
+                                         places=3)
+            if not gpci:
+                raise ImportFailed("a GPCI of 0 would make every payment there zero", source=source, line=number)
+            return gpci
+
         yield Locality(
             mac=mac, state=cells[columns["state"]][:2], number=locality, name=cells[columns["name"]][:80],
             work_gpci_unfloored=value(unfloored), work_gpci=value(columns["work"]),

@@ -15,6 +15,7 @@ SETTING_NAMES = {"practitioner": "Practitioner", "hospital": "Outpatient hospita
 _PTP_NAME = re.compile(r"cci(pra|oph)-?v(\d\d)(\d)r\d", re.IGNORECASE)
 _MUE_SETTING = {"practitioner": "practitioner", "outpatient hospital": "hospital", "dme supplier": "dme"}
 MODIFIER_INDICATORS = {"0", "1", "9"}
+MUE_MAX = 999_999  # units a day; the largest in 2026 is 90,000
 BYPASS_MODIFIERS = {
     "59", "XE", "XP", "XS", "XU", "24", "25", "27", "57", "58", "78", "79", "91",
     "E1", "E2", "E3", "E4", "FA", "F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9",
@@ -122,11 +123,10 @@ def _mue_rows(rows, source):
         if code in seen:
             raise ImportFailed(f"code {code} appears twice", source=source, line=number)
         seen.add(code)
-        if not units.isdigit():
-            raise ImportFailed(f"MUE value {units!r} is not a whole number of units", source=source, line=number)
+        units = tables.whole_number(units, what="MUE value", source=source, line=number, high=MUE_MAX)
         if indicator[:1] not in {"1", "2", "3"}:
             raise ImportFailed(f"adjudication indicator {indicator!r} does not start with 1, 2 or 3", source=source, line=number)
-        yield MueEdit(code=code, units=int(units), indicator=int(indicator[0]),
+        yield MueEdit(code=code, units=units, indicator=int(indicator[0]),
                       rationale=(cells[3] if len(cells) > 3 else "")[:120])
 
 

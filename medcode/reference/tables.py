@@ -14,6 +14,7 @@ import time
 import zipfile
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -26,6 +27,10 @@ from medcode.codes.loaders.base import ImportFailed, parse_yyyymmdd, read_bytes
 from medcode.reference.models import DataRelease
 
 CODE = re.compile(r"[0-9A-Z]{5}")
+# Plain ASCII numerals only: "1e999", "NaN", "Infinity", "sNaN", "²" and "١٢" are not CMS numbers.
+_WHOLE = re.compile(r"[0-9]{1,12}")
+_DECIMAL = re.compile(r"[0-9]{1,12}(?:\.[0-9]*)?|\.[0-9]+")
+EARLIEST_YEAR, LATEST_YEAR = 1980, 2099  # no CMS table dates outside these
 QUARTER_START = {1: (1, 1), 2: (4, 1), 3: (7, 1), 4: (10, 1)}
 _QUARTER = re.compile(r"(20\d\d)\s*[-_ ]?q([1-4])", re.IGNORECASE)
 csv.field_size_limit(1 << 20)
@@ -143,6 +148,36 @@ def find_header(rows, source, test, what, within=40):
     raise ImportFailed(f"this is not {what}: no header row found in its first {within} lines", source=source)
 
 
+def whole_number(value, *, what, source, line, low=0, high):
+    """A whole number within the bounds the CMS layout allows; blank is refused."""
+    if not _WHOLE.fullmatch(value or ""):
+        raise ImportFailed(f"{what} {value[:20]!r} is not a whole number", source=source, line=line)
+    number = int(value)
+    if not low <= number <= high:
+        raise ImportFailed(f"{what} {number} is outside {low} to {high:,}", source=source, line=line)
+    return number
+
+
+def decimal_number(value, *, what, source, line, low, high, places):
+    """A decimal within the CMS layout's bounds and places; blank is 0, as CMS leaves zero values blank."""
+    if not value:
+        value = "0"
+    if not _DECIMAL.fullmatch(value):
+        raise ImportFailed(f"{what} {value[:20]!r} is not a number (digits and a decimal point)", source=source, line=line)
+    number = Decimal(value)
+    if not Decimal(low) <= number <= Decimal(high):
+        raise ImportFailed(f"{what} {value[:20]} is outside {low} to {high}", source=source, line=line)
+    if number != number.quantize(Decimal(1).scaleb(-places)):
+        raise ImportFailed(f"{what} {value[:20]} has more than {places} decimal places", source=source, line=line)
+    return number
+
+
+def _plausible(day, value, *, source, line):
+    if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+        raise ImportFailed(f"date {value!r} is not between {EARLIEST_YEAR} and {LATEST_YEAR}", source=source, line=line)
+    return day
+
+
 def julian(value, *, source, line):
     """CMS YYYYDDD date (2020001 = 1 January 2020); blank is None."""
     if not value:
@@ -150,7 +185,9 @@ def julian(value, *, source, line):
     if not re.fullmatch(r"\d{7}", value):
         raise ImportFailed(f"date {value!r} is not a CMS YYYYDDD date", source=source, line=line)
     year, day = int(value[:4]), int(value[4:])
-    if not 1 <= day <= 366:
+    if not EARLIEST_YEAR <= year <= LATEST_YEAR:
+        raise ImportFailed(f"date {value!r} is not between {EARLIEST_YEAR} and {LATEST_YEAR}", source=source, line=line)
+    if not 1 <= day <= (366 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 365):
         raise ImportFailed(f"date {value!r} has day {day}", source=source, line=line)
     return date(year, 1, 1) + timedelta(days=day - 1)
 
@@ -161,7 +198,8 @@ def yyyymmdd(value, *, source, line, what="date"):
         return None
     if value and not re.fullmatch(r"\d{8}", value):
         raise ImportFailed(f"{what} {value!r} is not a YYYYMMDD date", source=source, line=line)
-    return parse_yyyymmdd(value, source=source, line=line, what=what)
+    day = parse_yyyymmdd(value, source=source, line=line, what=what)
+    return day and _plausible(day, value, source=source, line=line)
 
 
 def data_rows(rows):
@@ -180,9 +218,10 @@ def mmddyyyy(value, *, source, line, what="date"):
     try:
         if not match:
             raise ValueError
-        return date(int(match.group(3)), int(match.group(1)), int(match.group(2)))
+        day = date(int(match.group(3)), int(match.group(1)), int(match.group(2)))
     except ValueError:
         raise ImportFailed(f"{what} {value!r} is not a MM/DD/YYYY date", source=source, line=line) from None
+    return _plausible(day, value, source=source, line=line)
 
 
 def quarter_release(name, given=None, source=None):

@@ -1,6 +1,6 @@
 from django.http import Http404
 from django.shortcuts import render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_safe, require_http_methods
 
 from medcode.accounts import metering
 from medcode.common.http import private
@@ -9,7 +9,7 @@ from medcode.reference.forms import ClaimCheckForm, FeeForm
 from medcode.reference.models import DataRelease
 
 
-@require_GET
+@require_safe
 def data_status(request):
     loaded = {}
     for release in DataRelease.objects.order_by("kind", "-effective_date"):
@@ -18,12 +18,12 @@ def data_status(request):
     return render(request, "reference/status.html", {"kinds": kinds})
 
 
-@require_GET
+@require_safe
 def modifier_list(request):
     return render(request, "reference/modifiers.html", {"modifiers": modifiers.catalogue()})
 
 
-@require_GET
+@require_safe
 def modifier_page(request, code):
     if len(code) != 2:
         raise Http404("No such modifier")
@@ -33,7 +33,7 @@ def modifier_page(request, code):
     return render(request, "reference/modifier.html", {"code": code.upper(), "entry": entry, "row": row})
 
 
-@require_GET
+@require_safe
 def coverage_search(request):
     query = request.GET.get("q", "").strip()[:100]
     index, codes = coverage.releases()
@@ -42,20 +42,20 @@ def coverage_search(request):
     })
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @private  # what a tool shows depends on who runs it and their allowance
 def claim_check(request):
     form = ClaimCheckForm(request.POST or None)
     result = access = None
     if request.method == "POST" and form.is_valid():
-        access = metering.run_tool(request, "claim-check")
+        access = metering.run_tool(request, "claim-check", claims.known_codes(form.cleaned_data["parsed"]))
         if access.unlocked:
             data = form.cleaned_data
             result = claims.check(data["parsed"], setting=data["setting"], day=data["date"])
     return render(request, "reference/claim_check.html", {"form": form, "result": result, "access": access})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @private  # what a tool shows depends on who runs it and their allowance
 def fee_calculator(request):
     # A GET only fills the form (links from code pages): a calculation uses a view, so it needs a submit.
@@ -63,7 +63,7 @@ def fee_calculator(request):
     form = FeeForm(request.POST) if request.method == "POST" else FeeForm(initial=prefill)
     quotes = access = None
     if form.is_bound and form.is_valid():
-        access = metering.run_tool(request, "fees")
+        access = metering.run_tool(request, "fees", claims.known_codes(form.cleaned_data["lines"]))
         if access.unlocked:
             data = form.cleaned_data
             quotes = payment.quote_claim(
@@ -74,7 +74,7 @@ def fee_calculator(request):
     return render(request, "reference/fees.html", {"form": form, "quotes": quotes, "total": total, "access": access})
 
 
-@require_GET
+@require_safe
 @private  # what a tool shows depends on who runs it and their allowance
 def release_changes(request):
     kind = request.GET.get("kind", "")

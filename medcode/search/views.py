@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from medcode.accounts import clients, ratelimit
 from medcode.codes import systems
@@ -18,7 +18,7 @@ def _throttled(request):
     return None if allowed else retry_after
 
 
-@require_GET
+@require_safe
 def search(request):
     """Case2Code's page; the site-wide box submits here. An exact code goes straight to its page."""
     if request.GET.get("q") and (retry_after := _throttled(request)) is not None:
@@ -38,7 +38,7 @@ def search(request):
     return render(request, "search/search.html", {"form": form, "results": results})
 
 
-@require_GET
+@require_safe
 def suggest(request):
     """Autocomplete: a few candidates as JSON, words only (no semantic half) so it stays fast."""
     text = request.GET.get("q", "")[:SUGGEST_MAX_CHARS]

@@ -3,6 +3,10 @@ from them. Schema at /api/openapi.json."""
 
 from datetime import date
 
+import logging
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, NinjaAPI, Router, Schema
 from ninja.errors import HttpError, ValidationError
@@ -20,6 +24,8 @@ from medcode.reference.api import codes_router as reference_codes_router
 from medcode.reference.api import router as reference_router
 from medcode.search.api import router as search_router
 from medcode.site import page
+
+log = logging.getLogger(__name__)
 
 code_detail_router = Router()
 
@@ -114,6 +120,19 @@ def invalid_request(request, exc):
         where = ".".join(str(part) for part in error.get("loc", [])[1:]) or "request"
         problems.append(f"{where}: {error.get('msg', 'invalid value')}")
     return api.create_response(request, {"detail": "; ".join(problems) or "invalid request"}, status=400)
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_big(request, exc):
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return api.create_response(request, {"detail": f"the request body is over {limit:,} bytes"}, status=413)
+
+
+@api.exception_handler(Exception)
+def server_error(request, exc):
+    """Whatever went wrong inside, an API client gets JSON it can read, never a page of HTML."""
+    log.exception("API error on %s %s", request.method, request.path)
+    return api.create_response(request, {"detail": "medcode failed on this request; it has been logged"}, status=500)
 
 
 @api.exception_handler(HttpError)

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from medcode.site import views
 from medcode.site.api import api
@@ -7,6 +7,7 @@ from medcode.site.api import api
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    re_path(r"^api/", views.api_not_found),  # an address no endpoint answers: JSON, as the API's other errors
     path("casepilot/", include("medcode.assistant.urls")),
     path("caseconsultant/", include("medcode.consult.urls")),
     path("case2code/", include("medcode.search.urls")),

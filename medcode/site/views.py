@@ -1,9 +1,9 @@
 from datetime import date
 
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from medcode.accounts import metering
 from medcode.codes import lookup, systems
@@ -15,7 +15,7 @@ from medcode.site import page
 CHILDREN_PER_PAGE = 200
 
 
-@require_GET
+@require_safe
 @private  # what a code page shows depends on who reads it: no shared cache may keep it
 def code_page(request, system, code):
     code_system = systems.get(system)
@@ -40,6 +40,10 @@ def code_page(request, system, code):
     return render(request, "site/code.html", {
         "page": built, "code": found, "children": children, "service_date": day, "access": access,
     })
+
+
+def api_not_found(request):
+    return JsonResponse({"detail": "no API endpoint at this address: see /api/docs"}, status=404)
 
 
 def _service_date(request):

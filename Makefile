@@ -31,6 +31,9 @@ bench: install
 	$(BIN)/python bench/search_quality.py
 	$(BIN)/python bench/search_quality.py --mode lexical
 	$(BIN)/python bench/search_quality.py bench/queries/heldout.tsv
+	$(BIN)/python bench/search_quality.py bench/queries/cpt.tsv
+	$(BIN)/python bench/search_quality.py bench/queries/cpt_heldout.tsv
+	$(BIN)/python bench/cpt_words.py
 	$(BIN)/python bench/search_speed.py
 	$(BIN)/python bench/assistant_eval.py
 	$(BIN)/python bench/assistant_eval.py bench/questions/casepilot_heldout.tsv

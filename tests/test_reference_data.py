@@ -293,10 +293,9 @@ def test_a_zip_that_unpacks_past_the_limit_is_refused(tmp_path, settings):
         importers.import_file("ncci-ptp", [archive])
 
 
-def test_cpt_pages_made_from_the_mue_file_know_they_are_add_ons(page):
-    # 11047 has no summary of medcode's own: its page came from the MUE file, loaded after the
-    # add-on edits, which list its primary, 11044.
+def test_cpt_pages_know_they_are_add_ons_from_the_add_on_file(page):
+    # 11047's add-on flag comes from the NCCI add-on edits, which list its primary, 11044.
     code = Code.objects.get(system="cpt", code="11047")
-    assert code.extra.get("listed_in", "").startswith("MUE") and code.is_addon
+    assert code.is_addon and AddonEdit.objects.filter(addon_code="11047", primary_code="11044").exists()
     _, text = page("/cpt/11047/")
     assert "11047 is an add-on code" in text and 'href="/cpt/11044/"' in text

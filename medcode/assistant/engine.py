@@ -89,6 +89,8 @@ def _about(reading, day):
     found, codes, intents = [], reading.codes, reading.intents
     for code in codes:
         found += facts.describe(code)
+    if len(codes) >= 2 and "pair" not in intents:
+        found += facts.difference(codes[0], codes[1])
     if len(codes) >= 2 and ("pair" in intents or reading.modifiers and "compare" not in intents):
         found += facts.pair(codes[0], codes[1], day, reading.modifiers)
     for code in codes[:3]:

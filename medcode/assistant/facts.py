@@ -65,13 +65,27 @@ def _money(amount):
 def describe(code):
     title = code.best_title
     if code.system == systems.CPT and not code.title:
-        said = (f"{code.display_code} (CPT) is, in medcode's own words: {title}." if title else
-                f"{code.display_code} is a CPT code; medcode has no plain-language summary of it yet.")
+        said = (f"{code.display_code} (CPT) is, in medcode's own words: {title.removeprefix('Add-on: ')}." if title else
+                f"{code.display_code} is a CPT code; medcode has no description of it yet.")
     else:
         said = f"{code.display_code} ({code.system_name}): {title}."
     if code.is_deleted:
         said += " It is deleted: do not report it for current dates of service."
-    return [Fact(said, page(code))]
+    found = [Fact(said, page(code))]
+    if code.system == systems.CPT and code.summary:
+        found.append(Fact(code.summary, page(code, "common")))
+    return found
+
+
+def difference(first, second):
+    """How two CPT codes differ, from medcode's neighbour contrasts (either code may list the other)."""
+    found = []
+    for this, other in ((first, second), (second, first)):
+        for contrast in this.extra.get("contrasts") or []:
+            if contrast["code"] == other.code:
+                found.append(Fact(f"Compared with {this.display_code}, {other.display_code}: "
+                                  f"{contrast['difference'].rstrip('.')}.", page(this, "contrasts")))
+    return found[:1]
 
 
 def billable(code):

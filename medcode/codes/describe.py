@@ -5,6 +5,8 @@ gets a description composed from what the code set itself says about it, so
 no page is left without one.
 """
 
+from dataclasses import dataclass
+
 from medcode.codes import systems
 from medcode.codes.loaders.icd10pcs import definitions
 from medcode.codes.models import Code
@@ -124,10 +126,34 @@ def _hcpcs(code, ancestors, child_count):
 
 
 def _cpt(code, ancestors, child_count):
+    """For a code with a medcode description, describe() returned it; here the others: a label
+    without a description, or a code medcode has no words for yet (it says so rather than guess)."""
     if code.is_group:
         return _group(code, child_count)
     path = " \u203a ".join(a.title for a in ancestors)
-    text = f"CPT {code.code} is a procedure code in {path or 'the CPT code set'}."
+    where = path or "the CPT code set"
+    label = code.extra.get("label")
+    if label:
+        text = f"CPT {code.code}, in medcode's words: {lower_first(label.removeprefix('Add-on: '))}. It sits in {where}."
+    else:
+        text = f"CPT {code.code} is a code in {where}."
     if code.is_addon:
         text += " It is an add-on code: it is reported only together with a primary procedure."
-    return text + " medcode has no plain-language summary of this code yet."
+    if label:
+        return text + " medcode has no full description of this code yet."
+    return text + (" medcode has no description of this code yet: its outline heading above is all medcode can say"
+                   " without the licensed CPT descriptor.")
+
+
+@dataclass(frozen=True)
+class Contrast:
+    code: Code  # a neighbour coders confuse with this code
+    difference: str  # how that neighbour differs, in medcode's words
+
+
+def contrasts(code):
+    """The codes most often confused with a CPT code, each with how it differs (medcode's words);
+    a neighbour the catalogue lacks is left out."""
+    listed = code.extra.get("contrasts") or []
+    found = {c.code: c for c in Code.objects.filter(system=code.system, code__in=[x["code"] for x in listed])}
+    return [Contrast(found[x["code"]], x["difference"]) for x in listed if x["code"] in found]

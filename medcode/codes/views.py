@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from medcode.codes import lookup, systems
+from medcode.codes.loaders import cpt
 from medcode.codes.models import Code, Release
 
 
@@ -31,6 +32,7 @@ def system_index(request, system):
         raise Http404("No such code set")
     return render(request, "codes/system.html", {
         "system": code_system,
+        "cpt_words": _cpt_words() if code_system.key == systems.CPT else None,
         "roots": lookup.roots(code_system.key),
         "releases": Release.objects.filter(system=code_system.key).order_by("-effective_date"),
     })
@@ -57,3 +59,16 @@ def go(request):
 
 def page_not_found(request, exception=None):
     return render(request, "codes/not_found.html", {"query": "", "suggestions": []}, status=404)
+
+
+def _cpt_words():
+    """How much of CPT medcode has words for, per category, from the catalogue as loaded."""
+    rows = {}
+    for code, extra, summary in Code.objects.filter(system=systems.CPT, kind=Code.Kind.CODE).values_list(
+            "code", "extra", "summary"):
+        row = rows.setdefault(cpt.category(code), {"codes": 0, "labelled": 0, "described": 0})
+        row["codes"] += 1
+        row["labelled"] += bool(extra.get("label"))
+        row["described"] += bool(summary)
+    return [{"category": name, **rows[name]} for name in ("Category I", "Category II", "Category III", "PLA", "MAAA")
+            if name in rows]

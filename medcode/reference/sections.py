@@ -13,8 +13,8 @@ from django.db.models import Q
 
 from medcode.codes import systems
 from medcode.codes.models import Code
-from medcode.reference import coverage, fees, modifiers, ncci, payment
-from medcode.reference.models import CoverageCode, PtpEdit
+from medcode.reference import addons, coverage, fees, modifiers, ncci, payment
+from medcode.reference.models import AddonEdit, CoverageCode, PtpEdit
 
 NCCI_PER_PAGE = 50
 ROLES = {"column1": "as column 1 (the code that is paid)", "column2": "as column 2 (the code that is denied)"}
@@ -250,4 +250,35 @@ def crosswalk_section(code, day):
     section.links = [CrosswalkLink(c, pages.get(c)) for c in wanted[:300]]
     section.count = len(wanted)
     section.articles = len(article_ids)
+    return section
+
+
+@dataclass
+class GlanceSection:
+    """A CPT or HCPCS code in a few lines, from the CMS files in force on the day: what its page's
+    reference sections say at length (add-on primaries, global period, bilateral and PC/TC rules)."""
+
+    day: date
+    release: object  # the fee schedule release, None when not loaded
+    primaries: list = field(default_factory=list)  # an add-on code's listed primary codes
+    contractor_primaries: bool = False  # CMS leaves (some of) the primaries to the contractor
+    addon_release: object = None
+    words: dict = field(default_factory=dict)  # fee schedule indicators in words
+    row: object = None
+    modifiers: list = field(default_factory=list)  # [ApplicableModifier]
+
+
+def glance_section(code, day):
+    release, rows = fees.rows_for(code.code, day)
+    row = rows.get("")
+    section = GlanceSection(day=day, release=release, row=row, addon_release=addons.release_on(day))
+    if code.is_addon:
+        edits = addons.primaries_of(code.code, on=day)
+        section.primaries = sorted({e.primary_code for e in edits} - {AddonEdit.CONTRACTOR_DEFINED})
+        section.contractor_primaries = any(e.edit_type in (2, 3) for e in edits)
+    if row is not None:
+        section.words = fees.words(row)
+        guide = modifiers.guide()
+        section.modifiers = [ApplicableModifier(mod, why, guide.get(mod, {}).get("name", ""))
+                             for mod, why in modifiers.for_code(row)]
     return section

@@ -269,7 +269,7 @@ def catalogue_state():
     or revised (a code set release), or the files the documents are made of change."""
     latest = Release.objects.order_by("-loaded_at").values_list("loaded_at", flat=True).first()
     sources = hashlib.sha256(str(DOCUMENTS_VERSION).encode())
-    for path in sorted(DATA.iterdir()) + [Path(settings.MEDCODE_CODE_DATA_DIR) / n for n in cpt.SUMMARY_FILES]:
+    for path in sorted(DATA.iterdir()) + [Path(settings.MEDCODE_CODE_DATA_DIR) / cpt.WORDS_FILE]:
         sources.update(path.read_bytes())
     return f"{Code.objects.count()}:{latest}:{sources.hexdigest()[:16]}"[:128]
 

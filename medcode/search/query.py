@@ -123,9 +123,10 @@ def expand(text):
             key = tuple(tokens[i:i + size])
             if key in table:
                 own = tuple(w for t in key for w in _WORD.findall(t))
-                # Abbreviations ("w/o", "htn") are searched by their meaning only; lay words
-                # ("heart attack", "broken") are kept too, since index entries use them.
-                lay = own and all(w.isalpha() and len(w) > 2 for w in own) and (len(own) > 1 or len(own[0]) > 4)
+                # Shorthand ("w/o", "dm2") is searched by its meaning only; lay words ("heart
+                # attack", "broken") are kept too, since index entries use them, and so are
+                # abbreviations of three letters or more ("egd", "tka"): medcode's CPT keywords use them.
+                lay = own and all(w.isalpha() and len(w) > 2 for w in own)
                 keep = [own] if lay else []
                 alternatives = list(dict.fromkeys(keep + table[key]))
                 if not all(set(alt) <= STOP_WORDS for alt in alternatives):

@@ -42,8 +42,15 @@ class AddonEditOut(Schema):
     deletion_date: date | None = None
 
 
+class ContrastOut(Schema):
+    code: str
+    difference: str = Field(..., description="how this neighbour differs, in medcode's words")
+
+
 class CodeDetail(CodeSummary):
     description: str = Field(..., description="plain-language description")
+    label: str | None = Field(None, description="CPT: medcode's own label (the AMA descriptor only comes from a licensee's import)")
+    contrasts: list[ContrastOut] = Field(default_factory=list, description="CPT: codes often confused with this one")
     short_title: str
     is_addon: bool
     effective_date: date | None = None
@@ -72,6 +79,8 @@ def get_code(request: HttpRequest, response: HttpResponse, system: str, code: st
     detail = {
         **summary(found),
         "description": built.description, "short_title": found.short_title, "is_addon": found.is_addon,
+        "label": found.extra.get("label") or None if found.system == systems.CPT else None,
+        "contrasts": found.extra.get("contrasts") or [] if found.system == systems.CPT else [],
         "effective_date": found.effective_date, "end_date": found.end_date,
         "release": found.release.version if found.release else None,
         "parent": systems.display(found.system, found.parent) if found.parent else None,

@@ -19,7 +19,7 @@ def load_bundled(progress=lambda message: None, force=False):
         ("ICD-10-CM", lambda: load(systems.ICD10CM, icd10cm.packaged_tabular())),
         ("ICD-10-PCS", lambda: [load(systems.ICD10PCS, path) for path in icd10pcs.bundled_tables()]),
         ("HCPCS Level II", lambda: load(systems.HCPCS, hcpcs.bundled_file())),
-        ("CPT starter set (medcode's own text)", lambda: cpt.load_starter(progress)),
+        ("CPT in medcode's own words", lambda: cpt.load_starter(progress)),
     ]
     steps += importers.bundled_steps(progress, force=force)
     steps += search_engine.bundled_steps(progress, force=force)

@@ -149,9 +149,15 @@ def _pcs_axes(code):
 
 
 def _procedure_sections(code, ancestors, day, options):
-    sections = [
-        Section("addon", "Add-on code rules", "codes/sections/addon.html", lambda: _addon_rules(code, day)),
-    ]
+    sections = []
+    if code.system == systems.CPT:
+        sections += [
+            Section("contrasts", f"Codes often confused with {code.display_code}", "codes/sections/contrasts.html",
+                    lambda: {"contrasts": describe.contrasts(code)}, public=True),
+            Section("glance", "In short, from the CMS files", "reference/sections/glance.html",
+                    lambda: reference.glance_section(code, day)),
+        ]
+    sections.append(Section("addon", "Add-on code rules", "codes/sections/addon.html", lambda: _addon_rules(code, day)))
     if code.system == systems.HCPCS:
         sections.append(Section("hcpcs", "Medicare billing data (HCPCS file)", "codes/sections/hcpcs.html", {
             "extra": code.extra, "coverage": describe.COVERAGE.get(code.extra.get("coverage", ""), ""),

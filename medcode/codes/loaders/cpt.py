@@ -1,12 +1,16 @@
-"""CPT: medcode's own starter text, and a licensee's AMA descriptor files.
+"""CPT: medcode's own words for every code, and a licensee's AMA descriptor files.
 
-medcode never ships AMA descriptors. It ships plain-language summaries it
-wrote itself (data/cpt_summaries.json, and data/cpt_summaries_common.json for
-about 700 commonly billed codes) and a code-number outline of the CPT
-sections (data/cpt_ranges.json); a licensee imports the official short,
-medium or long descriptor file (tab-separated: code, descriptor).
+medcode never ships AMA descriptors. It ships, written by its team and reviewed
+(data/CPT_WORDS.md), a label, search keywords, a common-language description and
+the codes most often confused with it for every CPT code the CMS files list
+(data/cpt_words.jsonl.gz), with how sure the team is of each: "sure" (all of it),
+"label-only" (a label and keywords, no description) or "unknown" (no words: the
+page says so). A code-number outline of the CPT sections is data/cpt_ranges.json.
+A licensee imports the official short, medium or long descriptor file
+(tab-separated: code, descriptor), which shows beside medcode's words.
 """
 
+import gzip
 import json
 import re
 from datetime import date
@@ -24,7 +28,8 @@ DESCRIPTOR_KINDS = {"long": "title", "medium": "medium_title", "short": "short_t
 # AMA data file names: LONGULT.txt (long), MEDU.txt (medium), SHORTU.txt (short).
 _KIND_BY_NAME = (("LONG", "long"), ("MED", "medium"), ("SHORT", "short"))
 _YEAR = re.compile(r"(20\d\d)")
-SUMMARY_FILES = ("cpt_summaries_common.json", "cpt_summaries.json")
+WORDS_FILE = "cpt_words.jsonl.gz"
+CONFIDENCE = ("sure", "label-only", "unknown")
 
 
 def _data(name):
@@ -65,8 +70,38 @@ def range_of(code):
     return max(found, key=lambda e: e["level"]) if found else None
 
 
-def summaries():
-    return {entry["code"]: entry for name in SUMMARY_FILES for entry in _data(name)}
+def words():
+    """{code: entry} of medcode's own CPT words (see the module docstring)."""
+    with gzip.open(Path(settings.MEDCODE_CODE_DATA_DIR) / WORDS_FILE, "rt", encoding="utf-8") as handle:
+        return {entry["code"]: entry for entry in map(json.loads, handle)}
+
+
+CATEGORIES = {"F": "Category II", "T": "Category III", "U": "PLA", "M": "MAAA"}
+
+
+def category(code):
+    """Category II (…F), III (…T), PLA (…U), MAAA (…M); the rest, vaccine …A codes too, Category I."""
+    return CATEGORIES.get(code[4:5], "Category I")
+
+
+def coverage(entries=None):
+    """{category: {"codes", "labelled", "keywords", "described"}} of medcode's CPT words."""
+    found = {}
+    for code, entry in (entries or words()).items():
+        row = found.setdefault(category(code), {"codes": 0, "labelled": 0, "keywords": 0, "described": 0})
+        row["codes"] += 1
+        row["labelled"] += bool(entry.get("label"))
+        row["keywords"] += bool(entry.get("keywords"))
+        row["described"] += bool(entry.get("description"))
+    return found
+
+
+def _extra(entry):
+    """What a code's extra holds of medcode's words (its description is the code's summary)."""
+    if not entry:
+        return {}
+    return {"label": entry.get("label") or "", "keywords": entry.get("keywords") or [],
+            "contrasts": entry.get("contrasts") or [], "confidence": entry.get("confidence", "unknown")}
 
 
 def _range_records():
@@ -76,23 +111,24 @@ def _range_records():
     ]
 
 
-def _record(code, title="", starter=None):
+def _record(code, title="", entry=None):
     home = range_of(code)
-    starter = starter or {}
     return CodeRecord(
         code=code, kind=Code.Kind.CODE, title=title, parent=home["code"] if home else "",
-        billable=True, is_addon=bool(starter.get("addon")),
-        extra={"label": starter["title"], "keywords": starter.get("keywords", [])} if starter else {},
+        # medcode's add-on labels follow the NCCI add-on file (tests/test_cpt_words.py): a licensee's
+        # descriptor import keeps the flag before that file is loaded again.
+        billable=True, is_addon=bool(entry and (entry.get("label") or "").startswith("Add-on: ")), extra=_extra(entry),
     )
 
 
 def load_starter(progress=lambda message: None):
-    """Create or refresh the outline and the project's own CPT entries.
+    """Create or refresh the outline and medcode's own words of every CPT code.
 
-    Touches only medcode-written fields, so a licensee's descriptors survive.
+    Touches only medcode-written fields, so a licensee's descriptors survive; add-on flags come
+    from the NCCI add-on file, not from here.
     """
-    texts = summaries()
-    records = _range_records() + [_record(code, starter=entry) for code, entry in texts.items()]
+    texts = words()
+    records = _range_records() + [_record(code, entry=entry) for code, entry in texts.items()]
     records.sort(key=lambda r: sort_key(r.code))
     paths = hierarchy_paths(records)
     existing = {c.code: c for c in Code.objects.filter(system=systems.CPT)}
@@ -105,18 +141,22 @@ def load_starter(progress=lambda message: None):
         else:
             to_update.append(code)
         code.parent, (code.path, code.depth) = record.parent, paths[record.code]
-        code.is_addon = record.is_addon or code.is_addon
         if record.kind == Code.Kind.RANGE:
             code.title = record.title
         else:
-            entry = texts[record.code]
-            code.summary = entry["summary"]
+            code.summary = texts[record.code].get("description") or ""
             code.extra = {**code.extra, **record.extra}
     with transaction.atomic():
-        Code.objects.bulk_create(to_create)
-        Code.objects.bulk_update(to_update, ["parent", "path", "depth", "is_addon", "title", "summary", "extra"])
+        # An outline range renamed by a newer outline (0042T-0999T became 0042T-1999T) would stay behind.
+        Code.objects.filter(system=systems.CPT, kind=Code.Kind.RANGE).exclude(
+            code__in=[r.code for r in records if r.kind == Code.Kind.RANGE]).delete()
+        Code.objects.bulk_create(to_create, batch_size=2000)
+        Code.objects.bulk_update(to_update, ["parent", "path", "depth", "title", "summary", "extra"], batch_size=2000)
         _renumber()
-    progress(f"  CPT starter set: {len(texts)} summaries, {len(ranges())} outline ranges")
+    sure = sum(1 for entry in texts.values() if entry.get("confidence") == "sure")
+    labelled = sum(1 for entry in texts.values() if entry.get("label"))
+    progress(f"  CPT in medcode's words: {labelled:,} of {len(texts):,} codes labelled, {sure:,} described; "
+             f"{len(ranges())} outline ranges")
 
 
 def add_listed_codes(codes, *, source, progress=lambda message: None):
@@ -173,7 +213,7 @@ def parse(path, *, kind=None, version=None, effective_date=None):
     year = version or year_match.group(1)
     if not re.fullmatch(r"20\d\d", str(year)):
         raise ImportFailed(f"--release must be a year such as 2026, not {year!r}")
-    texts = summaries()
+    texts = words()
     records, seen = [], set()
     for number, line in enumerate(lines, start=1):
         if not line.strip():

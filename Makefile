@@ -34,6 +34,7 @@ bench: install
 	$(BIN)/python bench/search_quality.py bench/queries/cpt.tsv
 	$(BIN)/python bench/search_quality.py bench/queries/cpt_heldout.tsv
 	$(BIN)/python bench/cpt_words.py
+	$(BIN)/python bench/claims.py
 	$(BIN)/python bench/search_speed.py
 	$(BIN)/python bench/assistant_eval.py
 	$(BIN)/python bench/assistant_eval.py bench/questions/casepilot_heldout.tsv

@@ -17,6 +17,7 @@
     medcode consult add-consultant EMAIL    let an account work the CaseConsultant queue
     medcode consult dead-letters | retry [ID ...]
     medcode demo-jobs            fill CareerCenter with demo employers and jobs (make serve does)
+    medcode claims check FILE…   scrub X12 837P or CSV claim files (--format text|json|csv, -o FILE)
 
 Any other Django command works too (medcode migrate, medcode createsuperuser).
 """

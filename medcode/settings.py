@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "medcode.reference",
     "medcode.search",
     "medcode.assistant",
+    "medcode.scrubber",
     "medcode.consult",
     "medcode.careers",
     "medcode.site",
@@ -207,6 +208,10 @@ MEDCODE_METER = {
     "GUEST_ADDRESS_WINDOW_LIMIT": int(os.environ.get("MEDCODE_GUEST_ADDRESS_WINDOW_LIMIT", "5")),
     "REGISTRATIONS_PER_ADDRESS_DAILY": int(os.environ.get("MEDCODE_REGISTRATIONS_PER_ADDRESS_DAILY", "5")),
 }
+# Claim scrubber batches (subscribers): the largest file taken, and how long a report is kept for
+# download before it is deleted (it holds claim identifiers, codes and ages: PHI to most offices).
+MEDCODE_SCRUBBER_MAX_BYTES = int(os.environ.get("MEDCODE_SCRUBBER_MAX_MB", "50")) * 1024 * 1024
+MEDCODE_SCRUBBER_KEEP_HOURS = int(os.environ.get("MEDCODE_SCRUBBER_KEEP_HOURS", "24"))
 # CasePilot questions per day by plan.
 MEDCODE_ASSISTANT_DAILY = {
     "guest": int(os.environ.get("MEDCODE_ASSISTANT_GUEST_DAILY", "3")),
@@ -324,6 +329,7 @@ LOGGING = {
 # on a page, "match" picks the links (one regex per page to follow) and the newest release
 # wins, by the named groups year, quarter, month, version, revision (medcode/reference/update.py).
 # "member" picks the table out of a zip holding more; "setting" and "release" go to the importer.
+# Kinds are those of `medcode import`: the code sets icd10cm, icd10pcs, hcpcs, and the reference files.
 # MEDCODE_UPDATE_URL_<NAME> (e.g. MEDCODE_UPDATE_URL_MUE_DME) moves a source, say to a mirror,
 # and MEDCODE_UPDATE_SHA256_<NAME> pins the checksum of the file it must serve.
 _NCCI = "https://www.cms.gov/medicare/coding-billing/national-correct-coding-initiative-ncci-edits"
@@ -333,7 +339,21 @@ _RVU = [  # the index page links one page per release (rvu26c); that page links 
     r"/pfs-relative-value-files/rvu(?P<year>\d\d)(?P<quarter>[a-d])(?P<revision>r?)(-\d+)?$",
     r"/files/zip/rvu\d\d[a-d][^/]*\.zip$",
 ]
+_ICD10 = "https://www.cms.gov/medicare/coding-billing/icd-10-codes"
+_HCPCS = "https://www.cms.gov/medicare/coding-billing/healthcare-common-procedure-system/quarterly-update"
+_MONTH = r"(?P<month>january|april|july|october)"  # update months, sorted as months (not alphabetically)
+# A fiscal year's files (2027-…, effective 1 October 2026), then its April update (…-april-1-2027),
+# then a corrected file (…-updated-02/01/2027).
+_ICD10_RELEASE = r"(?P<year>20\d\d)-{0}(?:-" + _MONTH + r"-\d{{1,2}}-20\d\d)?(?P<revision>-updated[\w/.-]*?)?\.zip$"
 MEDCODE_UPDATE_SOURCES = {
+    # Code sets: ICD-10 every October with April updates, HCPCS Level II every quarter.
+    "icd10cm": {"kind": "icd10cm", "url": _ICD10, "member": r"^icd10cm[-_]tabular[-_][\w-]*\.xml$",
+                "match": "/" + _ICD10_RELEASE.format("code-tables-tabular-and-index")},
+    "icd10pcs": {"kind": "icd10pcs", "url": _ICD10, "member": r"^icd10pcs[-_]tables[-_][\w-]*\.xml$",
+                 "match": "/" + _ICD10_RELEASE.format("icd-10-pcs-code-tables-and-index")},
+    "hcpcs": {"kind": "hcpcs", "url": _HCPCS, "member": r"^HCPC20\d\d_[a-z]{3}_ANWEB[^/]*\.txt$",
+              "match": "/" + _MONTH + r"-(?P<year>20\d\d)-alpha-numeric-hcpcs-file(?P<revision>[^/]*)\.zip$"},
+    # Reference files: NCCI and MUE every quarter, RVU/GPCI and coverage whenever CMS revises them.
     "ptp-practitioner": {"kind": "ncci-ptp", "setting": "practitioner", "match": _PTP.format("ccipra"),
                          "url": f"{_NCCI}/medicare-ncci-procedure-procedure-ptp-edits"},
     "ptp-hospital": {"kind": "ncci-ptp", "setting": "hospital", "match": _PTP.format("ccioph"),

@@ -39,13 +39,16 @@ def page(subscriber_client):
 def fresh_release_cache():
     """Each test's transaction is rolled back, taking its imported releases and any search index
     it built with it: forget them."""
+    from medcode.reference.freshness import forget_code_sets
     from medcode.reference.tables import forget_releases
     from medcode.search.lexical import forget_index_stamp
 
     forget_releases()
+    forget_code_sets()
     forget_index_stamp()
     yield
     forget_releases()
+    forget_code_sets()
     forget_index_stamp()
 
 

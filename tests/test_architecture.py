@@ -13,7 +13,7 @@ LAYERS = [
     ["accounts"],
     ["codes"],
     ["reference", "search"],
-    ["assistant"],
+    ["assistant", "scrubber"],
     ["consult", "careers"],
     ["site"],
     ["project"],  # medcode/settings.py, cli.py, wsgi.py

@@ -93,6 +93,17 @@ def tab(browser):
     context.close()
 
 
+def log_in_as_subscriber(tab, medcode_site, email, password="a long passphrase 7"):
+    """A verified account with a subscription, made from the command line, logged in through the page."""
+    medcode_site.run("shell", "-c", "from django.utils import timezone; from medcode.accounts.models import User; "
+                     f"User.objects.create_user('{email}', '{password}', email_verified_at=timezone.now())")
+    medcode_site.run("plan", "set", email, "subscriber", "--until", "2099-12-31")
+    tab.goto(medcode_site + "/accounts/login/")
+    tab.get_by_label("Email").fill(email)
+    tab.get_by_label("Password").fill(password)
+    tab.get_by_role("button", name="Log in").click()
+
+
 def test_add_on_code_page_as_a_coder_sees_it(tab, medcode_site):
     tab.goto(medcode_site + "/cpt/20700/")
     assert tab.locator("h1").inner_text() == "20700"
@@ -202,14 +213,7 @@ def test_subscriber_checks_a_claim_and_reads_the_reference_sections(tab, medcode
     imported = medcode_site.run("import", "ncci-ptp", str(fixtures / "ccipra-v321r0-f1.txt"),
                                 str(fixtures / "ccipra-v321r0-f2.txt"))
     assert "NCCI PTP edits, practitioner 2026Q2: 5 rows" in imported
-    email = "biller@example.com"
-    medcode_site.run("shell", "-c", "from django.utils import timezone; from medcode.accounts.models import User; "
-                     f"User.objects.create_user('{email}', 'a long passphrase 7', email_verified_at=timezone.now())")
-    medcode_site.run("plan", "set", email, "subscriber", "--until", "2099-12-31")
-    tab.goto(medcode_site + "/accounts/login/")
-    tab.get_by_label("Email").fill(email)
-    tab.get_by_label("Password").fill("a long passphrase 7")
-    tab.get_by_role("button", name="Log in").click()
+    log_in_as_subscriber(tab, medcode_site, "biller@example.com")
 
     # 99213: MUE and a fee for the locality picked from the section's own form.
     tab.goto(medcode_site + "/cpt/99213/")
@@ -424,3 +428,43 @@ def test_a_coder_finds_and_applies_and_the_employer_moves_the_application(browse
     coder_tab.reload()
     assert "Interview" in coder_tab.locator("td.status").first.inner_text()
     assert "moved your application for" in _wait_for_mail(medcode_site, coder, "to interview.")
+
+
+def test_a_biller_scrubs_a_claim_and_a_file_of_claims(tab, medcode_site, tmp_path):
+    """The shipped NCCI PTP edits on a code page, a whole claim on /claims/, an 837P file on /claims/batch/."""
+    log_in_as_subscriber(tab, medcode_site, "scrubber@example.com")
+
+    tab.goto(medcode_site + "/cpt/27447/?date=2026-11-02&ncci_code=20610")
+    ncci = tab.locator("#ncci").inner_text()
+    assert "Release 2024Q3" in ncci and "a newer release was due by Oct 1, 2024" in ncci and "20610" in ncci
+
+    tab.get_by_role("link", name="Claim scrubber").click()
+    tab.get_by_label("Diagnoses").fill("O80\nS72.001")
+    tab.get_by_label("Service lines").fill("29881 @ A\n20610 @ A\n99213")
+    tab.get_by_label("Date of service").fill("2026-11-02")
+    tab.get_by_label("Age").fill("5")
+    tab.get_by_role("button", name="Scrub the claim").click()
+    findings = tab.locator("ul.findings").inner_text()
+    assert "maternity code, ages 9-64" in findings  # MCE age edit
+    assert "S72.001 needs its 7th character" in findings
+    assert "20610 is denied" in findings  # PTP pair from the shipped release
+    assert "Line 3 (99213) points at no diagnosis" in findings
+
+    generator = Path(__file__).resolve().parent.parent / "bench" / "make_837.py"
+    claims = tmp_path / "office.837"
+    subprocess.run([sys.executable, str(generator), "--claims", "200", "--faults", "--out", str(claims)], check=True)
+    tab.get_by_role("link", name="check an 837P or CSV file").click()
+    tab.get_by_label("File").set_input_files(str(claims))
+    tab.get_by_role("button", name="Check the file").click()
+    tab.wait_for_url("**/claims/batch/*/")
+    summary = tab.locator("main").inner_text()
+    assert "200 claims checked" in summary and "2 unreadable" in summary
+    with tab.expect_download() as download:
+        tab.get_by_role("link", name="Download CSV").click()
+    assert Path(download.value.path()).read_text().startswith("claim_id,status,severity")
+
+    tab.goto(medcode_site + "/claims/batch/")
+    tab.get_by_label("File").set_input_files(files=[{"name": "broken.837", "mimeType": "text/plain",
+                                                     "buffer": b"ISA*00*broken~"}])
+    tab.get_by_role("button", name="Check the file").click()
+    assert "cannot be read" in tab.get_by_role("alert").inner_text()

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from medcode.reference import claims, fees, importers, payment
+from medcode.reference import claims, fees, importers, payment, tables
 from tests.factories import PTP_2026Q2, REFERENCE_FIXTURES
 
 MAY = date(2026, 5, 1)
@@ -128,7 +128,10 @@ def test_an_e_m_visit_needs_25_with_a_minor_procedure(ptp):
     assert [f.severity for f in by_kind(fixed, "ptp")] == ["ok"] and not by_kind(fixed, "global")
 
 
-def test_without_ptp_data_the_check_says_pairs_were_not_checked():
+def test_without_ptp_data_the_check_says_pairs_were_not_checked(monkeypatch):
+    # An installation whose PTP edits were never loaded (the shipped ones load with the rest).
+    loaded = tables.release_for
+    monkeypatch.setattr(tables, "release_for", lambda kind, day=None: None if kind.startswith("ptp") else loaded(kind, day))
     (note,) = by_kind(run("11042\n97597"), "ptp")
     assert note.severity == "info" and "not loaded" in note.message
 

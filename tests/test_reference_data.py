@@ -151,7 +151,8 @@ def test_a_new_release_keeps_the_old_one_and_answers_by_date_of_service():
     importers.import_file("ncci-ptp", PTP_Q3)
     assert tables.release_for(Kind.PTP_PRACTITIONER, date(2026, 5, 1)).label == "2026Q2"
     assert tables.release_for(Kind.PTP_PRACTITIONER, date(2026, 8, 1)).label == "2026Q3"
-    assert tables.release_for(Kind.PTP_PRACTITIONER, date(2020, 1, 1)).label == "2026Q2"  # the earliest answers
+    assert tables.release_for(Kind.PTP_PRACTITIONER, date(2025, 1, 1)).label == "2024Q3"  # the shipped one
+    assert tables.release_for(Kind.PTP_PRACTITIONER, date(2020, 1, 1)).label == "2024Q3"  # the earliest answers
     q3 = tables.release_for(Kind.PTP_PRACTITIONER, date(2026, 8, 1))
     assert list(ncci.ptp_edits(q3, "64483", day=date(2026, 8, 1)).values_list("column2", flat=True)) == ["64493"]
     assert not ncci.ptp_edits(q3, "64483", day=date(2026, 6, 30)).exists()  # not yet effective

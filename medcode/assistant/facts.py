@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from medcode.codes import lookup, systems
 from medcode.codes.models import Code, CodeNote
-from medcode.reference import addons, coverage, fees, modifiers, ncci, payment
+from medcode.reference import addons, coverage, fees, freshness, modifiers, ncci, payment
 from medcode.reference.models import PtpEdit
 from medcode.search.query import parse
 
@@ -242,6 +242,9 @@ def pair(first, second, day, modifiers_said=()):
                           Citation("Loaded reference data", reverse("reference:status"))))
         return found
     for setting, release in releases.items():
+        stale = freshness.of_release(release, day).message
+        if stale:
+            found.append(Fact(stale, Citation("Loaded reference data", reverse("reference:status")), about=first))
         edit = (PtpEdit.objects.filter(release=release)
                 .filter(Q(column1=first.code, column2=second.code) | Q(column1=second.code, column2=first.code))
                 .active_on(day).first())

@@ -62,9 +62,9 @@ def _run(request, response, tool, lines):
 class PtpEditOut(Schema):
     column1: str
     column2: str
-    effective_date: date
+    effective_date: date | None = Field(description="null: the loaded copy of the release does not give it")
     deletion_date: date | None
-    prior_1996: bool
+    prior_1996: bool | None = Field(description="in existence before 1996; null: not given by the loaded copy")
     modifier_indicator: int
     modifier_meaning: str
     rationale: str
@@ -98,8 +98,9 @@ def get_ncci(request: HttpRequest, response: HttpResponse, system: str, code: st
             "status": status, "count": len(edits) if isinstance(edits, list) else edits.count(),
             "offset": offset, "limit": limit,
             "edits": [{**{f: getattr(e, f) for f in ("column1", "column2", "effective_date", "deletion_date",
-                                                      "prior_1996", "modifier_indicator", "rationale")},
-                       "modifier_meaning": e.modifier_meaning} for e in edits[offset:offset + limit]]}
+                                                      "prior_1996", "modifier_indicator")},
+                       "rationale": str(e.rationale), "modifier_meaning": e.modifier_meaning}
+                      for e in edits[offset:offset + limit]]}
 
 
 class MueOut(Schema):

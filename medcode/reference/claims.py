@@ -10,7 +10,7 @@ from datetime import date
 
 from medcode.codes import systems
 from medcode.codes.models import Code
-from medcode.reference import fees, modifiers, ncci, tables
+from medcode.reference import fees, freshness, modifiers, ncci, tables
 from medcode.reference.models import (
     EVALUATION_AND_MANAGEMENT, AddonEdit, DataRelease, FeeScheduleRow, MueEdit, PtpEdit, bypass_modifiers,
 )
@@ -138,22 +138,63 @@ def make_line(number, code, units, modifiers, where=None):
     return Line(number, code, units, cleaned)
 
 
-def check(lines, *, setting="practitioner", day=None):
+class Lookups:
+    """What the check reads per code of one release (fee rows, MUEs, add-on edits, whether the code is
+    known), kept across claims: a file of claims names the same few hundred codes thousands of times.
+    A single check uses a fresh one."""
+
+    def __init__(self):
+        self._rows = {}
+
+    def per_code(self, name, release, codes, read):
+        """{code: value} for codes, reading only those not seen yet for this (name, release)."""
+        seen = self._rows.setdefault((name, release and release.pk), {})
+        missing = [code for code in codes if code not in seen]
+        if missing:
+            found = read(missing)
+            for code in missing:
+                seen[code] = found.get(code)
+        return {code: seen[code] for code in codes if seen[code] is not None}
+
+    def ptp_pairs(self, release, codes):
+        """The PTP edits (whatever their dates) between any two of codes. A claim whose every pair was
+        asked about before costs no query; otherwise one query answers all its pairs."""
+        pairs = self._rows.setdefault(("ptp", release.pk), {})
+        wanted = [(a, b) for a in codes for b in codes if a != b]
+        if any(pair not in pairs for pair in wanted):
+            for pair in wanted:
+                pairs[pair] = []
+            for edit in PtpEdit.objects.filter(release=release, column1__in=codes, column2__in=codes) \
+                    .select_related("rationale").order_by():  # no sort: the pairs are keyed below
+                if edit.column1 != edit.column2:
+                    pairs[edit.column1, edit.column2].append(edit)
+        return [edit for pair in wanted for edit in pairs[pair]]
+
+
+def check(lines, *, setting="practitioner", day=None, lookups=None):
     if setting not in SETTINGS:
         raise ClaimError(f"setting must be one of {', '.join(SETTINGS)}")
     day = day or date.today()
+    lookups = lookups or Lookups()
     codes = sorted({line.code for line in lines})
     ptp_release = tables.release_for(ncci.PTP_KINDS[setting], day)
     mue_release = tables.release_for(ncci.MUE_KINDS[setting], day)
     addon_release = tables.release_for(DataRelease.Kind.ADDON, day)
     rvu_release = tables.release_for(DataRelease.Kind.RVU, day)
-    fee_rows = {r.code: r for r in FeeScheduleRow.objects.filter(release=rvu_release, code__in=codes, modifier="")} \
-        if rvu_release else {}
+    fee_rows = lookups.per_code("fees", rvu_release, codes, lambda missing: {
+        # Only the indicators the checks read: a whole row is 30 decimals and flags, slow to build.
+        r.code: r for r in FeeScheduleRow.objects.filter(release=rvu_release, code__in=missing, modifier="")
+        .only("code", "status", "global_days", "bilateral", "pctc")
+    }) if rvu_release else {}
+    mue_edits = lookups.per_code("mue", mue_release, codes, lambda missing: {
+        e.code: e for e in MueEdit.objects.filter(release=mue_release, code__in=missing)
+    }) if mue_release else {}
     findings = []
-    findings += _unknown(lines, codes, fee_rows)
-    findings += _ptp(lines, codes, ptp_release, day)
-    findings += _mue(lines, codes, mue_release)
-    findings += _addons(lines, codes, addon_release, day)
+    known = lookups.per_code("known", None, [c for c in codes if c not in fee_rows and c not in mue_edits], _known)
+    findings += _unknown(lines, codes, {*known, *fee_rows, *mue_edits})
+    findings += _ptp(lines, codes, ptp_release, day, lookups)
+    findings += _mue(lines, mue_edits, mue_release)
+    findings += _addons(lines, codes, addon_release, day, lookups)
     findings += _global_and_status(lines, fee_rows)
     releases = {"NCCI PTP edits": ptp_release, "MUE": mue_release, "Add-on code edits": addon_release,
                 "Fee schedule": rvu_release}
@@ -161,9 +202,17 @@ def check(lines, *, setting="practitioner", day=None):
         if release and release.effective_date > day:
             findings.append(Finding("release", "warn", [], f"No {name} release loaded covers {day:%b %-d, %Y}: "
                                     f"answered from {release.label}, which took effect {release.effective_date:%b %-d, %Y}."))
+        elif release and freshness.of_release(release, day).stale:
+            findings.append(Finding("release", "info", [], freshness.of_release(release, day).message))
     order = {"deny": 0, "warn": 1, "info": 2, "ok": 3}
     findings.sort(key=lambda f: (order[f.severity], f.lines))
     return Result(lines, setting, day, findings, releases)
+
+
+def _known(codes):
+    """{code: True} for the codes in the catalogue as CPT/HCPCS (those with a fee row or MUE are known already)."""
+    return dict.fromkeys(Code.objects.filter(system__in=[systems.CPT, systems.HCPCS], code__in=codes)
+                         .values_list("code", flat=True), True)
 
 
 def _by_code(lines):
@@ -173,9 +222,7 @@ def _by_code(lines):
     return found
 
 
-def _unknown(lines, codes, fee_rows):
-    known = set(Code.objects.filter(system__in=[systems.CPT, systems.HCPCS], code__in=codes).values_list("code", flat=True))
-    known |= set(fee_rows) | set(MueEdit.objects.filter(code__in=codes).values_list("code", flat=True).distinct())
+def _unknown(lines, codes, known):
     return [
         Finding("unknown", "warn", [line.number for line in lines if line.code == code],
                 f"{code} is not a code medcode knows: check it for a typo.")
@@ -183,11 +230,11 @@ def _unknown(lines, codes, fee_rows):
     ]
 
 
-def _ptp(lines, codes, release, day):
+def _ptp(lines, codes, release, day, lookups):
     if release is None:
         return [Finding("ptp", "info", [], "NCCI procedure-to-procedure edits are not loaded: code pairs were not checked.")]
     by_code = _by_code(lines)
-    edits = PtpEdit.objects.filter(release=release, column1__in=codes, column2__in=codes).active_on(day)
+    edits = [edit for edit in lookups.ptp_pairs(release, codes) if edit.active_on(day)]
     found = []
     for edit in edits:
         if edit.column1 == edit.column2 or edit.modifier_indicator == 9:
@@ -196,7 +243,8 @@ def _ptp(lines, codes, release, day):
         bypass = sorted({m for line in first + second for m in _bypassing(line)})
         numbers = sorted({line.number for line in first + second})
         pair = f"{edit.column1} (column 1) with {edit.column2} (column 2)"
-        detail = f"{edit.rationale}. Edit effective {edit.effective_date:%Y-%m-%d}, release {release.label}."
+        since = f"effective {edit.effective_date:%Y-%m-%d}" if edit.effective_date else "effective date not given"
+        detail = f"{edit.rationale}. Edit {since}, release {release.label}."
         if edit.modifier_indicator == 1 and bypass:
             found.append(Finding("ptp", "ok", numbers, f"{pair}: bypassed by modifier {', '.join(bypass)}; "
                                  f"both may be paid if the record shows a distinct service.", detail))
@@ -219,12 +267,12 @@ def _bypassing(line):
     return [m for m in usable if m not in E_M_MODIFIERS]
 
 
-def _mue(lines, codes, release):
+def _mue(lines, edits, release):
     if release is None:
         return [Finding("mue", "info", [], "MUE tables are not loaded: units were not checked.")]
     found = []
     by_code = _by_code(lines)
-    for edit in MueEdit.objects.filter(release=release, code__in=codes):
+    for edit in edits.values():
         these = by_code[edit.code]
         meaning = MueEdit.INDICATOR_MEANINGS[edit.indicator]
         if edit.indicator == 1:
@@ -245,13 +293,13 @@ def _mue(lines, codes, release):
     return found
 
 
-def _addons(lines, codes, release, day):
+def _addons(lines, codes, release, day, lookups):
     if release is None:
         return [Finding("addon", "info", [], "NCCI add-on code edits are not loaded: add-on codes were not checked.")]
-    edits = AddonEdit.objects.filter(release=release, addon_code__in=codes).active_on(day)
-    by_addon = {}
-    for edit in edits:
-        by_addon.setdefault(edit.addon_code, []).append(edit)
+    every = lookups.per_code("addon", release, codes, lambda missing: _group(
+        AddonEdit.objects.filter(release=release, addon_code__in=missing), "addon_code"))
+    by_addon = {code: [e for e in edits if e.active_on(day)] for code, edits in every.items()}
+    by_addon = {code: edits for code, edits in by_addon.items() if edits}
     by_code, present = _by_code(lines), set(codes)
     found = []
     for addon, rows in sorted(by_addon.items()):
@@ -271,6 +319,13 @@ def _addons(lines, codes, release, day):
             found.append(Finding("addon", "warn", numbers, f"{addon} is an add-on code and none of its listed primary "
                                  f"codes is on the claim ({_sample(listed)}); the contractor may accept another primary."))
     return found
+
+
+def _group(rows, attribute):
+    grouped = {}
+    for row in rows:
+        grouped.setdefault(getattr(row, attribute), []).append(row)
+    return grouped
 
 
 def _sample(codes, limit=12):

@@ -20,6 +20,8 @@ PARSERS = {
 LISTING_CODES = {"rvu": (FeeScheduleRow, ["code"]), "mue": (MueEdit, ["code"])}
 BUNDLED = [
     ("NCCI add-on code edits", "addon", "aoc_*.tsv.gz"),
+    ("NCCI PTP edits, practitioner", "ncci-ptp", "ptp_practitioner_*.tsv.xz"),
+    ("NCCI PTP edits, outpatient hospital", "ncci-ptp", "ptp_outpatient_hospital_*.tsv.xz"),
     ("MUE, practitioner", "mue", "mue_practitioner_*.tsv.gz"),
     ("MUE, outpatient hospital", "mue", "mue_outpatient_hospital_*.tsv.gz"),
     ("MUE, DME supplier", "mue", "mue_dme_supplier_*.tsv.gz"),
@@ -47,11 +49,15 @@ def import_file(kind, paths, *, release=None, setting=None, force=False, progres
     if loaded and not force:
         progress(f"  {loaded}: already loaded from this file, skipped")
         return loaded
-    checked = 0
-    for _ in parsed.rows:  # the whole file is checked before anything is written
-        checked += 1
-    progress(f"  checked {checked:,} rows")
-    release, written = tables.write_release(parse(paths, **options), force=force, progress=progress)
+    if not parsed.columns:
+        checked = 0
+        for _ in parsed.rows:  # the whole file is checked before anything is written
+            checked += 1
+        progress(f"  checked {checked:,} rows")
+        parsed = parse(paths, **options)
+    # Tuple rows (NCCI PTP, millions) are checked as they are written, in one pass, into a release
+    # nobody sees until it is complete; a bad row deletes it (tables.write_release).
+    release, written = tables.write_release(parsed, force=force, progress=progress)
     if written and kind in LISTING_CODES:
         model, fields = LISTING_CODES[kind]
         listed = set()

@@ -66,8 +66,10 @@ class DataRelease(models.Model):
 class DatedQuerySet(models.QuerySet):
     def active_on(self, day):
         """In force on day: effective by then and not deleted before it (CMS's deletion date is the
-        edit's last day)."""
-        return self.filter(effective_date__lte=day).exclude(deletion_date__lt=day)
+        edit's last day). An edit without an effective date (a release copied without that column)
+        is taken as in force until its deletion date."""
+        started = models.Q(effective_date__lte=day) | models.Q(effective_date__isnull=True)
+        return self.filter(started).exclude(deletion_date__lt=day)
 
     def deleted_before(self, day):
         return self.filter(deletion_date__lt=day)
@@ -85,7 +87,8 @@ class DatedEdit(models.Model):
         abstract = True
 
     def active_on(self, day):
-        return self.effective_date <= day and (self.deletion_date is None or day <= self.deletion_date)
+        started = self.effective_date is None or self.effective_date <= day
+        return started and (self.deletion_date is None or day <= self.deletion_date)
 
 
 class AddonEdit(DatedEdit):
@@ -125,8 +128,22 @@ class AddonEdit(DatedEdit):
         return self.TYPE_MEANINGS.get(self.edit_type, "")
 
 
+class PtpRationale(models.Model):
+    """CMS's reason for a PTP edit. A dozen wordings are shared by millions of edits, so each edit
+    points at one instead of repeating it (about 180 MB less on a full load)."""
+
+    text = models.CharField(max_length=200, unique=True)
+
+    def __str__(self):
+        return self.text
+
+
 class PtpEdit(DatedEdit):
-    """One NCCI procedure-to-procedure edit: column 2 is denied when billed with column 1."""
+    """One NCCI procedure-to-procedure edit: column 2 is denied when billed with column 1.
+
+    A copy of a release may lack the effective date and the "in existence before 1996" mark
+    (the derived 2024 Q3 files medcode ships): both are then unknown (null), not guessed.
+    """
 
     MODIFIER_MEANINGS = {
         0: "Never bypassed: no modifier allows both codes to be paid",
@@ -134,12 +151,15 @@ class PtpEdit(DatedEdit):
         9: "Not applicable: the edit is deleted or does not apply",
     }
 
-    release = models.ForeignKey(DataRelease, on_delete=models.CASCADE, related_name="+")
+    # No index of their own: ptp_by_column1 starts with the release, and nobody looks edits up by
+    # rationale; each extra index would be maintained for millions of rows on every load.
+    release = models.ForeignKey(DataRelease, on_delete=models.CASCADE, related_name="+", db_index=False)
     column1 = models.CharField(max_length=5)
     column2 = models.CharField(max_length=5)
-    prior_1996 = models.BooleanField(default=False)
+    effective_date = models.DateField(null=True, blank=True)
+    prior_1996 = models.BooleanField(null=True, default=False)
     modifier_indicator = models.PositiveSmallIntegerField()
-    rationale = models.CharField(max_length=200, blank=True)
+    rationale = models.ForeignKey(PtpRationale, on_delete=models.PROTECT, related_name="+", db_index=False)
 
     class Meta:
         ordering = ["column1", "column2", "effective_date"]

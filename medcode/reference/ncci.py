@@ -1,10 +1,11 @@
 """NCCI procedure-to-procedure (PTP) edits and medically unlikely edits (MUE): loading and answering."""
 
 import re
+from pathlib import Path
 
 from medcode.codes.loaders.base import ImportFailed
 from medcode.reference import tables
-from medcode.reference.models import DataRelease, MueEdit, PtpEdit
+from medcode.reference.models import DataRelease, MueEdit, PtpEdit, PtpRationale
 
 Kind = DataRelease.Kind
 PTP_KINDS = {"practitioner": Kind.PTP_PRACTITIONER, "hospital": Kind.PTP_HOSPITAL}
@@ -32,8 +33,19 @@ def ptp_release(name, given=None):
     return tables.quarter_release(f"{year}Q{quarter_in_year + 1}")
 
 
+PTP_COLUMNS = ("column1", "column2", "prior_1996", "effective_date", "deletion_date", "modifier_indicator",
+               "rationale_id")
+# The copy medcode ships (../shared/data/ncci/SOURCE.md): the CMS 2024 Q3 files re-laid out by a third
+# party, without effective dates or the pre-1996 mark. Its name gives the setting and the quarter.
+DERIVED_HEADER = ["column_1", "column_2", "deletion_date", "modifier_indicator", "ptp_edit_rationale"]
+_DERIVED_NAME = re.compile(r"ptp_(practitioner|outpatient_hospital)_(20\d\dq[1-4])", re.IGNORECASE)
+
+
 def parse_ptp(paths, *, setting=None, release=None):
-    """One release of PTP edits from its parts (CMS splits a release into files f1..f4, often zipped)."""
+    """One release of PTP edits: CMS's parts f1..f4 (often zipped), or one file in the derived layout."""
+    paths = [Path(p) for p in paths]
+    if len(paths) == 1 and tables.first_line(paths[0]).split("\t") == DERIVED_HEADER:
+        return _parse_derived(paths[0], setting=setting, release=release)
     parts = [m for m in tables.members(paths) if not m.name.lower().endswith(tables.DOCUMENTS)]
     if not parts:
         raise ImportFailed("no PTP edit table found", source=str(paths[0]))
@@ -53,36 +65,86 @@ def parse_ptp(paths, *, setting=None, release=None):
     return tables.Parsed(
         kind=PTP_KINDS[setting], label=label, effective_date=effective,
         source=", ".join(p.name for p in parts), sha256=tables.digest_of(parts),
-        rows=_ptp_rows(headed),
+        rows=_ptp_rows(headed, Rationales()), model=PtpEdit, columns=PTP_COLUMNS,
     )
 
 
-def _ptp_rows(headed):
+class Rationales:
+    """CMS's dozen rationale wordings as PtpRationale ids, created as a file first names them."""
+
+    def __init__(self):
+        self.ids = dict(PtpRationale.objects.values_list("text", "id"))
+
+    def id_of(self, text):
+        text = text[:200]
+        if text not in self.ids:
+            self.ids[text] = PtpRationale.objects.get_or_create(text=text)[0].id
+        return self.ids[text]
+
+
+def _ptp_rows(headed, rationales):
     for source, rows in headed:
         for number, cells in tables.data_rows(rows):  # after the header's "*=no data", "1=allowed" … lines
-            yield _ptp_row(cells, source, number)
+            yield _ptp_row(cells, source, number, rationales)
 
 
-def _ptp_row(cells, source, number):
+def _ptp_row(cells, source, number, rationales):
     if len(cells) < 6:
         raise ImportFailed(f"{len(cells)} columns, expected 7 (Column 1 … PTP Edit Rationale)", source=source, line=number)
     cells = cells + [""] * (7 - len(cells))
     column1, column2, prior, effective, deletion, indicator, rationale = cells[:7]
-    for what, value in (("Column 1", column1), ("Column 2", column2)):
-        if not tables.CODE.fullmatch(value):
-            raise ImportFailed(f"{what} {value!r} is not a 5-character code", source=source, line=number)
+    _check_pair(column1, column2, indicator, source, number)
     if prior not in {"", "*"}:
         raise ImportFailed(f"the 'prior to 1996' mark is {prior!r}, expected '*' or blank", source=source, line=number)
-    if indicator not in MODIFIER_INDICATORS:
-        raise ImportFailed(f"modifier indicator {indicator!r} is not 0, 1 or 9", source=source, line=number)
     start = tables.yyyymmdd(effective, source=source, line=number, what="effective date")
     if start is None:
         raise ImportFailed("the edit has no effective date", source=source, line=number)
-    return PtpEdit(
-        column1=column1, column2=column2, prior_1996=prior == "*", effective_date=start,
-        deletion_date=tables.yyyymmdd(deletion, source=source, line=number, what="deletion date"),
-        modifier_indicator=int(indicator), rationale=rationale[:200],
+    end = tables.yyyymmdd(deletion, source=source, line=number, what="deletion date")
+    return (column1, column2, prior == "*", start.isoformat(), end and end.isoformat(), int(indicator),
+            rationales.id_of(rationale))
+
+
+def _check_pair(column1, column2, indicator, source, number):
+    for what, value in (("Column 1", column1), ("Column 2", column2)):
+        if not tables.CODE.fullmatch(value):
+            raise ImportFailed(f"{what} {value!r} is not a 5-character code", source=source, line=number)
+    if indicator not in MODIFIER_INDICATORS:
+        raise ImportFailed(f"modifier indicator {indicator!r} is not 0, 1 or 9", source=source, line=number)
+
+
+def _parse_derived(path, *, setting, release):
+    match = _DERIVED_NAME.search(path.name)
+    setting = setting or (match and {"practitioner": "practitioner", "outpatient_hospital": "hospital"}[
+        match.group(1).lower()])
+    if setting not in PTP_KINDS:
+        raise ImportFailed("cannot tell practitioner from outpatient hospital edits by the file name "
+                           "(ptp_practitioner_… or ptp_outpatient_hospital_…); give --setting", source=path.name)
+    if not (release or match):
+        raise ImportFailed("the file name does not say its quarter (…_2024q3_…); give --release", source=path.name)
+    label, effective = tables.quarter_release(release or match.group(2))
+    return tables.Parsed(
+        kind=PTP_KINDS[setting], label=label, effective_date=effective,
+        source=f"{path.name} (derived copy: no effective dates)", sha256=tables.file_digest(path),
+        rows=_derived_rows(path, Rationales()), model=PtpEdit, columns=PTP_COLUMNS,
     )
+
+
+def _derived_rows(path, rationales):
+    """Streamed: a release is 2.5 million lines, read one at a time, never held whole."""
+    deletions = {"*": None}  # a few thousand distinct dates, each checked once
+    with tables.open_text(path) as lines:
+        next(lines)
+        for number, line in enumerate(lines, start=2):
+            cells = line.rstrip("\r\n").split("\t")
+            if len(cells) != 5:
+                raise ImportFailed(f"{len(cells)} columns, expected 5 ({', '.join(DERIVED_HEADER)})",
+                                   source=path.name, line=number)
+            column1, column2, deletion, indicator, rationale = cells
+            _check_pair(column1, column2, indicator, path.name, number)
+            if deletion not in deletions:
+                day = tables.yyyymmdd(deletion, source=path.name, line=number, what="deletion date")
+                deletions[deletion] = day and day.isoformat()
+            yield (column1, column2, None, None, deletions[deletion], int(indicator), rationales.id_of(rationale))
 
 
 def parse_mue(paths, *, release=None):
@@ -152,7 +214,7 @@ def ptp_edits(release, code, *, role="column1", status="active", day=None, other
         edits = edits.active_on(day)
     elif status == "deleted" and day:
         edits = edits.deleted_before(day)
-    return edits.order_by(other_field, "-effective_date")
+    return edits.select_related("rationale").order_by(other_field, "-effective_date")
 
 
 def mue_for(code, day):

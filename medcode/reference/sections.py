@@ -13,7 +13,7 @@ from django.db.models import Q
 
 from medcode.codes import systems
 from medcode.codes.models import Code
-from medcode.reference import addons, coverage, fees, modifiers, ncci, payment
+from medcode.reference import addons, coverage, fees, freshness, modifiers, ncci, payment
 from medcode.reference.models import AddonEdit, CoverageCode, PtpEdit
 
 NCCI_PER_PAGE = 50
@@ -75,6 +75,7 @@ class NcciSection:
     previous_query: str = ""
     next_query: str = ""
     other_field: str = ""
+    freshness: object = None  # freshness.Freshness of the release shown
 
 
 def ncci_section(code, day, options):
@@ -95,6 +96,7 @@ def ncci_section(code, day, options):
     section.previous_query = current.has_previous() and options.query(day, ncci_page=current.number - 1) or ""
     section.next_query = current.has_next() and options.query(day, ncci_page=current.number + 1) or ""
     section.other_field = "column2" if options.role == "column1" else "column1"
+    section.freshness = freshness.of_release(release, day)
     return section
 
 

@@ -7,11 +7,14 @@ every row once to check the whole file before anything is written, then
 """
 
 import csv
+import gzip
 import hashlib
 import io
+import lzma
 import re
 import time
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -24,6 +27,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from medcode.codes.loaders.base import ImportFailed, parse_yyyymmdd, read_bytes
+from medcode.reference import bulk
 from medcode.reference.models import DataRelease
 
 CODE = re.compile(r"[0-9A-Z]{5}")
@@ -43,8 +47,12 @@ class Parsed:
     effective_date: date
     source: str
     sha256: str
-    rows: Iterable  # unsaved model instances, without their release
+    rows: Iterable  # unsaved model instances without their release, or tuples of `columns`
     after_write: Callable | None = None  # e.g. flag add-on codes in the catalogue
+    # Millions of rows (NCCI PTP) come as plain tuples of these model fields and go in by COPY on
+    # PostgreSQL and executemany on SQLite: building a model instance per row would take minutes.
+    model: type | None = None
+    columns: tuple = ()
 
 
 @dataclass
@@ -85,6 +93,41 @@ def _unzip(name, raw, source):
     for member_name, member_raw in inner:
         found.extend(_unzip(Path(member_name).name, member_raw, source))
     return found
+
+
+_OPENERS = {b"\x1f\x8b": gzip.open, b"\xfd7": lzma.open}  # by magic number: gzip, xz
+
+
+@contextmanager
+def open_text(path):
+    """The lines of a plain, gzip or xz text file, streamed (a release may be 150 MB unpacked)."""
+    path = Path(path)
+    try:
+        with path.open("rb") as probe:
+            magic = probe.read(2)
+        opener = _OPENERS.get(magic, open)
+        with opener(path, "rt", encoding="utf-8", newline="") as lines:
+            yield lines
+    except (OSError, EOFError, lzma.LZMAError, UnicodeDecodeError) as exc:
+        raise ImportFailed(f"cannot read the file: {exc}", source=path.name) from None
+
+
+def first_line(path):
+    """The first line of a text file (empty for a zip or a file that is not text)."""
+    try:
+        with open_text(path) as lines:
+            return next(lines, "").rstrip("\r\n")
+    except ImportFailed:
+        return ""
+
+
+def file_digest(path):
+    """SHA-256 of a file as stored, read in chunks."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as stream:
+        for chunk in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 DOCUMENTS = (".pdf", ".xlsx", ".xls", ".docx", ".doc", ".htm", ".html")
@@ -304,13 +347,16 @@ def write_release(parsed, *, force=False, progress=lambda message: None, batch_s
         source=parsed.source[:255], sha256=parsed.sha256, complete=False,
     )
     try:
-        batch, count = [], 0
-        for row in parsed.rows:
-            row.release = release
-            batch.append(row)
-            if len(batch) >= batch_size:
-                count += _flush(batch)
-        count += _flush(batch)
+        if parsed.columns:
+            count = bulk.copy_rows(parsed, release, progress)
+        else:
+            batch, count = [], 0
+            for row in parsed.rows:
+                row.release = release
+                batch.append(row)
+                if len(batch) >= batch_size:
+                    count += _flush(batch)
+            count += _flush(batch)
         if not count:
             raise ImportFailed("the file holds no rows", source=parsed.source)
         with transaction.atomic():

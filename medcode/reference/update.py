@@ -1,10 +1,12 @@
-"""`medcode update-data`: fetch newer CMS reference releases, verify them and import them.
+"""`medcode update-data`: fetch newer CMS releases, verify them and import them.
 
 Each source in settings.MEDCODE_UPDATE_SOURCES names an import kind and a URL: the file
 itself, or the CMS page listing it, whose links matching "match" are the candidates (a list
 of regexes follows one page per regex). Downloads are streamed to a temporary folder under
 a size and time limit and zips are tested; the importer then checks every row and writes in
 one transaction, so a bad download changes nothing. One failing source never stops the others.
+A code set (ICD-10-CM, ICD-10-PCS, HCPCS Level II) goes through the code-set importer `medcode
+import` uses, a reference file (NCCI, MUE, fee schedule, coverage) through the reference one.
 CMS puts files carrying CPT text behind an AMA license page (/license/ama?file=…): the update
 goes straight to the file, so whoever runs it accepts that license.
 """
@@ -27,7 +29,9 @@ from urllib.request import HTTPRedirectHandler, Request, build_opener
 
 from django.conf import settings
 
-from medcode.codes.loaders.base import ImportFailed
+from medcode.codes import catalogue, systems
+from medcode.codes.loaders.base import ImportFailed, read_bytes
+from medcode.codes.models import Release
 from medcode.reference import importers
 from medcode.reference.models import DataRelease
 
@@ -36,6 +40,14 @@ from medcode.reference.models import DataRelease
 # not by where a link sits, because CMS pages also link archives and older quarters. A
 # regex without these groups falls back to page order: CMS lists the newest release first.
 RELEASE_GROUPS = ("year", "quarter", "month", "version", "revision")
+# A "month" group may hold a name (january-2027-alpha-numeric-hcpcs-file.zip): it sorts by
+# the calendar, not the alphabet, which would put April before January.
+_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august",
+                "september", "october", "november", "december")
+MONTH_NUMBERS = {name[:length]: number for number, name in enumerate(_MONTH_NAMES, start=1) for length in (3, len(name))}
+# Code sets CMS publishes, by the kind names `medcode import` gives them. CPT is not among
+# them: the AMA licenses it and publishes no file a page could link.
+CODE_SETS = (systems.ICD10CM, systems.ICD10PCS, systems.HCPCS)
 PAGE_TYPES = {"text/html", "application/xhtml+xml"}
 USER_AGENT = "medcode-update-data/0.1"
 CHUNK = 1 << 16
@@ -50,7 +62,7 @@ class Outcome:
     name: str
     status: str  # "imported", "skipped", "failed" or "would fetch"
     detail: str
-    release: DataRelease | None = None
+    release: DataRelease | Release | None = None  # a reference release, or a code set's
 
 
 @dataclass
@@ -83,20 +95,39 @@ def run(sources, *, dry_run=False, force=False, progress=lambda message: None):
 
 def update_source(name, source, *, dry_run=False, force=False, progress=lambda message: None):
     kind = source.get("kind")
-    if kind not in importers.PARSERS:
-        raise UpdateFailed(f"kind {kind!r} is not one of {', '.join(importers.PARSERS)}")
+    if kind not in importers.PARSERS and kind not in CODE_SETS:
+        raise UpdateFailed(f"kind {kind!r} is not one of {', '.join([*CODE_SETS, *importers.PARSERS])}")
     with tempfile.TemporaryDirectory(prefix="medcode-update-") as folder:
         files = locate(source, None if dry_run else Path(folder), progress)
         if dry_run:
             return Outcome(name, "would fetch", ", ".join(f.url for f in files))
         check_sha256(files, source.get("sha256"))
         paths = [path for f in files for path in unpacked(f.path, source.get("member"))]
+        if kind in CODE_SETS:
+            return import_code_set(name, kind, paths, release=source.get("release"), force=force, progress=progress)
         loaded_before = set(DataRelease.objects.values_list("pk", flat=True))
         release = importers.import_file(kind, paths, release=release_name(kind, source, files),
                                         setting=source.get("setting"), force=force, progress=progress)
     if release.pk in loaded_before:
         return Outcome(name, "skipped", f"{release} is already loaded", release)
     return Outcome(name, "imported", f"{release}: {release.rows:,} rows from {', '.join(p.name for p in paths)}", release)
+
+
+def import_code_set(name, system, paths, *, release=None, force=False, progress=lambda message: None):
+    """Import one code set file as `medcode import` does: checked whole, written in one transaction."""
+    if len(paths) != 1:
+        raise UpdateFailed(f"a code set is one file, the download holds {len(paths)} "
+                           f"({', '.join(p.name for p in paths)}): narrow the source's \"member\" regex")
+    path = paths[0]
+    if zipfile.is_zipfile(path):  # the reference importers open zips themselves, the code-set loaders do not
+        raise UpdateFailed(f"{path.name} is a zip: give the source a \"member\" regex naming the code set file in it")
+    # The release name and effective date come from the file, as the loader reads them
+    # (FY2027 from <version>, an April update from the file name, 2027-01 from HCPC2027_JAN).
+    result = catalogue.import_file(system, path, version=release, force=force, progress=progress)
+    if result is None:  # the importer skips a file it loaded before (it names no release then)
+        loaded = Release.objects.filter(system=system, sha256=read_bytes(path)[1]).first()
+        return Outcome(name, "skipped", f"{loaded} is already loaded", loaded)
+    return Outcome(name, "imported", f"{result.describe()} from {path.name}", result.release)
 
 
 def release_name(kind, source, files):
@@ -231,7 +262,7 @@ def choose_links(urls, match, page_url="the page"):
     if not candidates:
         raise UpdateFailed(f"no link on {page_url} matches {match!r}")
     ordering = [group for group in RELEASE_GROUPS if group in pattern.groupindex]
-    releases = [tuple(_natural(found.group(group)) for group in ordering) for _, found in candidates]
+    releases = [tuple(_release_order(group, found.group(group)) for group in ordering) for _, found in candidates]
     chosen, parts = [], set()
     for (url, found), release in zip(candidates, releases):
         part = found.group("part") if "part" in pattern.groupindex else None
@@ -239,6 +270,11 @@ def choose_links(urls, match, page_url="the page"):
             parts.add(part)
             chosen.append(url)
     return chosen
+
+
+def _release_order(group, value):
+    month = MONTH_NUMBERS.get((value or "").lower()) if group == "month" else None
+    return (1, month) if month else _natural(value)
 
 
 def _natural(value):

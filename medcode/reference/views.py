@@ -4,18 +4,14 @@ from django.views.decorators.http import require_safe, require_http_methods
 
 from medcode.accounts import metering
 from medcode.common.http import private
-from medcode.reference import changes, claims, coverage, metered, modifiers, payment
+from medcode.reference import changes, claims, coverage, freshness, metered, modifiers, payment
 from medcode.reference.forms import ClaimCheckForm, FeeForm
 from medcode.reference.models import DataRelease
 
 
 @require_safe
 def data_status(request):
-    loaded = {}
-    for release in DataRelease.objects.order_by("kind", "-effective_date"):
-        loaded.setdefault(release.kind, []).append(release)
-    kinds = [{"kind": key, "name": name, "releases": loaded.get(key, [])} for key, name in DataRelease.Kind.choices]
-    return render(request, "reference/status.html", {"kinds": kinds})
+    return render(request, "reference/status.html", {"rows": freshness.overview()})
 
 
 @require_safe

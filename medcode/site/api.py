@@ -22,6 +22,7 @@ from medcode.common.http import mark_private
 from medcode.reference import addons
 from medcode.reference.api import codes_router as reference_codes_router
 from medcode.reference.api import router as reference_router
+from medcode.scrubber.api import router as scrubber_router
 from medcode.search.api import router as search_router
 from medcode.site import page
 
@@ -120,6 +121,7 @@ api.add_router("/codes", codes_router, tags=["codes"])
 api.add_router("/reference", reference_router, tags=["reference tools"])
 api.add_router("/search", search_router, tags=["search"])
 api.add_router("/assistant", assistant_router, tags=["CasePilot"])
+api.add_router("/claims", scrubber_router, tags=["claim scrubber"])
 
 
 @api.exception_handler(ValidationError)

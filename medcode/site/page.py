@@ -11,10 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from medcode.codes import describe, lookup, systems
+from medcode.codes import describe, lookup, mce, systems
 from medcode.codes.loaders.icd10pcs import definitions
 from medcode.codes.models import Code, CodeNote, Release
-from medcode.reference import addons
+from medcode.reference import addons, freshness
 from medcode.reference import sections as reference
 
 NOTE_GROUPS = {
@@ -50,6 +50,8 @@ class CodePage:
     description: str
     sections: list
     first_release: Release | None = None
+    freshness: object = None  # reference.freshness.Freshness of the code set for the day asked about
+    stale: list = field(default_factory=list)  # reference releases the page uses that a newer one should replace
 
     @property
     def system(self):
@@ -82,7 +84,10 @@ def build(code, *, on=None, children_limit=None, locked=False, options=None, con
         if callable(section.context):
             section.context = section.context() if contents else {}
     first_release = Release.objects.filter(system=code.system).order_by("effective_date").first()
-    return CodePage(code, ancestors, children, child_count, description, sections, first_release)
+    fresh = freshness.of_code_set(code.system, day) if code.system != systems.CPT else None
+    stale = freshness.stale_for(freshness.PROCEDURE_KINDS, day) \
+        if code.system in {systems.CPT, systems.HCPCS} and not code.is_group else []
+    return CodePage(code, ancestors, children, child_count, description, sections, first_release, fresh, stale)
 
 
 def _notes_by_owner(codes):
@@ -105,11 +110,18 @@ def _icd10cm_sections(code, ancestors, day, options):
         }),
         Section("instructions", "Instructional notes", "codes/sections/notes.html",
                 lambda: {"levels": notes()["instructions"]}),
+        Section("mce", "Medicare Code Editor edits", "codes/sections/mce.html",
+                lambda: _mce(code, day, mce.diagnosis_edits)),
         Section("crosswalks", "Crosswalks: CPT/HCPCS codes whose Medicare articles list it",
                 "reference/sections/crosswalks.html", lambda: reference.crosswalk_section(code, day)),
         Section("related", "Related codes", "codes/sections/related.html",
                 {"before": before, "after": after}, public=True),
     ]
+
+
+def _mce(code, day, edits_of):
+    return {"edits": edits_of(code.code, day), "release": mce.release_for(day), "note": mce.coverage_note(day),
+            "day": day, "sex_retired": day >= mce.SEX_EDIT_RETIRED}
 
 
 def _icd10cm_notes(code, ancestors):
@@ -134,6 +146,8 @@ def _icd10pcs_sections(code, ancestors, day, options):
     before, after = lookup.siblings(code)
     return [
         Section("axes", "Code structure: the seven characters", "codes/sections/pcs_axes.html", lambda: _pcs_axes(code)),
+        Section("mce", "Medicare Code Editor edits", "codes/sections/mce.html",
+                lambda: _mce(code, day, mce.procedure_edits)),
         Section("related", "Other codes in this table", "codes/sections/related.html",
                 {"before": before, "after": after}, public=True),
     ]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("caseconsultant/", include("medcode.consult.urls")),
     path("case2code/", include("medcode.search.urls")),
     path("careers/", include("medcode.careers.urls")),
+    path("claims/", include("medcode.scrubber.urls")),
     path("accounts/", include("medcode.accounts.urls")),
     path("", include("medcode.reference.urls")),
     path("", include("medcode.codes.urls")),

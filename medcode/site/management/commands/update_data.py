@@ -6,9 +6,10 @@ from medcode.search import engine as search_engine
 
 class Command(BaseCommand):
     help = (
-        "Download the newest CMS reference releases from the sources in MEDCODE_UPDATE_SOURCES, verify "
-        "them and import them; a release already loaded is skipped. One failing source does not stop the "
-        "others, but the command then exits non-zero."
+        "Download the newest CMS releases (the code sets ICD-10-CM, ICD-10-PCS and HCPCS Level II, and the "
+        "reference files) from the sources in MEDCODE_UPDATE_SOURCES, verify them and import them; a release "
+        "already loaded is skipped. One failing source does not stop the others, but the command then exits "
+        "non-zero."
     )
 
     def add_arguments(self, parser):
@@ -33,6 +34,8 @@ class Command(BaseCommand):
             if outcome.status == "failed":
                 failed.append(outcome.name)
         if not dry_run:
-            search_engine.refresh(self.stdout.write)  # RVU and MUE files can add CPT codes
+            # As after `medcode import`: a code set release, or an RVU or MUE file naming new CPT codes,
+            # changes what search finds; an unchanged catalogue keeps its index.
+            search_engine.refresh(self.stdout.write)
         if failed:
             raise CommandError(f"{len(failed)} of {len(sources)} sources failed: {', '.join(failed)}")

@@ -1,0 +1,99 @@
+"""Checking a file of claims (X12 837P or CSV) and writing its report as JSON or CSV.
+
+Nothing here writes the upload anywhere: it is read from memory and dropped with the request
+or the command. A file-level error (a broken envelope midway) stops the reading there, keeps the
+claims checked before it, and is reported with the segment and position it names.
+"""
+
+import csv
+import io
+import time
+from dataclasses import asdict, dataclass, field
+
+from medcode.scrubber import csvfile, x12
+from medcode.scrubber.check import Scrubber
+from medcode.scrubber.claim import BatchError
+
+MAX_BYTES = 100 * 1024 * 1024
+
+
+@dataclass
+class BatchResult:
+    name: str
+    layout: str  # "X12 837P" or "CSV"
+    reports: list = field(default_factory=list)  # [ClaimReport], in file order
+    warnings: list = field(default_factory=list)  # envelope problems that did not stop the reading
+    error: str = ""  # why the reading stopped early, if it did
+    seconds: float = 0.0
+
+    def summary(self):
+        counts = {"claims": len(self.reports), "clean": 0, "warn": 0, "deny": 0, "unreadable": 0}
+        for report in self.reports:
+            counts[report.status] += 1
+        return counts
+
+
+def layout_of(data):
+    return "X12 837P" if data.lstrip()[:3] == b"ISA" else "CSV"
+
+
+def claims_of(data, name, max_bytes=MAX_BYTES):
+    """(layout, claims iterator, warnings list filled as the claims are read)."""
+    if len(data) > max_bytes:
+        raise BatchError(f"{name}: {len(data):,} bytes, over the limit of {max_bytes:,}")
+    if layout_of(data) == "X12 837P":
+        reader = x12.Reader(data, name, max_bytes=max_bytes)
+        return "X12 837P", iter(reader), reader.warnings
+    return "CSV", iter(csvfile.read_csv(data, name)), []
+
+
+def check_file(data, name, *, max_bytes=MAX_BYTES, scrubber=None):
+    """Every claim of one file checked; raises BatchError only when nothing of the file can be read."""
+    started = time.perf_counter()
+    layout, claims, warnings = claims_of(data, name, max_bytes)
+    result = BatchResult(name, layout, warnings=warnings)
+    scrubber = scrubber or Scrubber()
+    try:
+        for claim in claims:
+            result.reports.append(scrubber.check(claim))
+    except BatchError as exc:
+        if not result.reports:
+            raise
+        result.error = f"{exc} (the {len(result.reports):,} claims before it were checked)"
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def as_json(result):
+    return {
+        "file": result.name, "layout": result.layout, "summary": result.summary(), "warnings": result.warnings,
+        "error": result.error, "seconds": round(result.seconds, 3),
+        "claims": [{"claim_id": r.claim_id, "status": r.status, "source": r.source,
+                    "dates_of_service": [d.isoformat() for d in r.days], "releases": r.releases,
+                    "unreadable": r.unreadable, "findings": [asdict(f) for f in r.findings]}
+                   for r in result.reports],
+    }
+
+
+CSV_COLUMNS = ["claim_id", "status", "severity", "kind", "lines", "diagnoses", "message", "rule", "detail"]
+
+
+def as_csv(report):
+    """A report (as_json's dict) with one row per finding; a clean claim has one row, status clean."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for claim in report["claims"]:
+        rows = [[claim["claim_id"], claim["status"], "deny", "unreadable", "", "", problem, "", ""]
+                for problem in claim["unreadable"]]
+        rows += [[claim["claim_id"], claim["status"], f["severity"], f["kind"], " ".join(map(str, f["lines"])),
+                  " ".join(f["diagnoses"]), f["message"], f["rule"], f["detail"]] for f in claim["findings"]]
+        for row in rows or [[claim["claim_id"], claim["status"], "", "", "", "", "", "", ""]]:
+            writer.writerow([_safe_cell(cell) for cell in row])
+    return out.getvalue()
+
+
+def _safe_cell(value):
+    """A claim id or message must not run as a formula when the report opens in a spreadsheet."""
+    text = str(value)
+    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text

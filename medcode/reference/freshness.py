@@ -17,7 +17,7 @@ from medcode.reference import tables
 from medcode.reference.models import DataRelease
 
 Kind = DataRelease.Kind
-UPDATE = "run `medcode update-data`"
+UPDATE = "run `medcode update-data`"  # what a reader is told to do about an old release
 
 
 @dataclass(frozen=True)
@@ -71,9 +71,10 @@ class Freshness:
                     f"which took effect {self.effective:%b %-d, %Y}.")
         if not self.stale:
             return ""
+        # One sentence naming its release throughout: no part of it reads the same for two kinds of data.
         return (f"{self.name} {self.label} (in effect from {self.effective:%b %-d, %Y}) is the newest loaded, "
-                f"but a newer release was due by {self.successor_due:%b %-d, %Y} ({self.rhythm}): it may not "
-                f"speak for {self.day:%b %-d, %Y}. To load newer releases, {UPDATE}.")
+                f"but a newer release was due by {self.successor_due:%b %-d, %Y} ({self.rhythm}), so it may "
+                f"not speak for {self.day:%b %-d, %Y} ({UPDATE} to load newer releases).")
 
 
     @property

@@ -12,7 +12,7 @@ from django.db import models
 EVALUATION_AND_MANAGEMENT = re.compile(r"99(2\d\d|3\d\d|4\d\d)")  # 99202-99499
 # The modifiers that may bypass an indicator-1 PTP edit, by what column 2 is.
 E_M_BYPASS = "25 (or 57 for the decision for major surgery)"
-PROCEDURE_BYPASS = "59, XE, XP, XS, XU or an anatomic modifier"
+PROCEDURE_BYPASS = "59, XE, XP, XS, XU, an anatomic modifier or another NCCI-associated one (24, 27, 58, 78, 79, 91)"
 
 
 def bypass_modifiers(column2):

@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 from medcode.codes import mce, systems
 from medcode.codes.models import Code, CodeNote
 
-# A code a tabular note names: "(E10.-)", "(Z79.4)", "(G30.-)"; the dash stands for any completion.
-_NAMED_CODE = re.compile(r"\b([A-TV-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?)(?:\.?-)?")
+# A code a tabular note names: "(E10.-)", "(Z79.4)", "(U07.1)"; the dash stands for any completion. A range
+# of categories ("E08-E13") names every category between its ends.
+_NAMED_CODE = re.compile(r"\b([A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?)(?:\.?-)?")
+_CATEGORY_RANGE = re.compile(r"\b([A-Z])([0-9]{2})\.?-?\s*-\s*([A-Z])([0-9]{2})\b")
 COMPLETIONS_SHOWN = 8
 
 
@@ -28,8 +30,12 @@ class DiagnosisFacts:
 
 
 def named_prefixes(text):
-    """The codes a note names, without dots, as prefixes ("E10.-" -> "E10")."""
-    return [match.replace(".", "") for match in _NAMED_CODE.findall(text)]
+    """The codes a note names, without dots, as prefixes ("E10.-" -> "E10"; "E08-E13" -> E08 … E13)."""
+    found = [match.replace(".", "") for match in _NAMED_CODE.findall(text)]
+    for letter, first, other_letter, last in _CATEGORY_RANGE.findall(text):
+        if letter == other_letter and int(first) < int(last):
+            found += [f"{letter}{number:02d}" for number in range(int(first) + 1, int(last))]
+    return list(dict.fromkeys(found))
 
 
 class Facts:
@@ -129,8 +135,10 @@ def _needs_seventh(code, completions):
     return len(code) < 7 and bool(completions) and all(len(c) == 7 and c[:6] == stem for c in completions)
 
 
-MCE_SEVERITY = {"AGE_CONFLICT": "deny", "SEX_CONFLICT": "deny", "MANIFESTATION_AS_PDX": "deny",
-                "E_CODE_AS_PDX": "warn", "WRONG_PROCEDURE_PERFORMED": "warn"}
+# The MCE edits inpatient claims, and its age and sex conflicts ask for a check rather than deny; a
+# manifestation or external cause code listed first breaks an ICD-10-CM convention on any claim.
+MCE_SEVERITY = {"AGE_CONFLICT": "warn", "SEX_CONFLICT": "warn", "MANIFESTATION_AS_PDX": "deny",
+                "E_CODE_AS_PDX": "deny", "WRONG_PROCEDURE_PERFORMED": "warn"}
 # Inpatient admission edits say nothing about a visit's first-listed diagnosis.
 MCE_SKIPPED = {"QUESTIONABLE_ADMISSION", "UNACCEPTABLE_PDX", "REQUIRES_SDX", "UNSPECIFIED",
                "MEDICARE_IS_SECONDARY_PAYER"}
@@ -148,14 +156,16 @@ def _mce(valid, day, age, sex):
             continue
         position = valid[edit.position - 1][0]
         words = edit.words
-        if edit.name == "AGE_CONFLICT":
-            words = f"age {age} conflicts with {display(edit.code)}: " + "; ".join(
-                e.words for e in mce.diagnosis_edits(edit.code, day) if e.name == "AGE_CONFLICT")
-        elif edit.name == "SEX_CONFLICT":
-            words = f"sex {sex} conflicts with {display(edit.code)}: " + "; ".join(
-                e.words for e in mce.diagnosis_edits(edit.code, day) if e.name == "SEX_CONFLICT")
+        if edit.name in {"AGE_CONFLICT", "SEX_CONFLICT"}:
+            patient = f"Age {age}" if edit.name == "AGE_CONFLICT" else f"Sex {sex}"
+            ranges = "; ".join(e.words.split(": ", 1)[-1] for e in mce.diagnosis_edits(edit.code, day) if e.name == edit.name)
+            words = f"{patient} conflicts with {display(edit.code)} ({ranges}): check the patient's data and the code"
+            if edit.code.startswith("P") and edit.name == "AGE_CONFLICT":
+                words += "; a perinatal (P) code may be used at any age while the condition persists"
         elif edit.name == "MANIFESTATION_AS_PDX":
             words = f"{display(edit.code)} is a manifestation code: list the underlying condition first"
+        elif edit.name == "E_CODE_AS_PDX":
+            words = f"{display(edit.code)} is an external cause code (V00-Y99): it may not be listed first"
         else:
             words = f"{display(edit.code)}: {words}"
         found.append(DiagnosisFinding("mce", MCE_SEVERITY.get(edit.name, "info"), [position], words + ".", rule))
@@ -174,9 +184,10 @@ def _excludes1(valid, known, release_name):
             hit = next(((prefix, text) for prefix, text in known[code].excludes1 if other.startswith(prefix)), None)
             if hit and not (other_position < position and _excluded_either_way(known, other, code)):
                 found.append(DiagnosisFinding(
-                    "excludes1", "deny", sorted([position, other_position]),
-                    f"{display(code)} has an Excludes1 note naming {display(hit[0])}: {display(other)} is not "
-                    f"reported with it (note: \u201c{hit[1][:160]}\u201d).", release_name))
+                    "excludes1", "warn", sorted([position, other_position]),
+                    f"{display(code)} has an Excludes1 note naming {display(hit[0])}: {display(other)} is normally "
+                    "not reported with it; report both only when the two conditions are unrelated, or query the "
+                    f"provider (note: \u201c{hit[1][:160]}\u201d).", release_name))
     return found
 
 
@@ -198,11 +209,13 @@ def _notes(valid, known, release_name):
                                               f"claim but listed after it (\u201c{text[:160]}\u201d).", release_name))
             elif not any(c.startswith(p) for c in codes for p in prefixes):
                 found.append(DiagnosisFinding("code-first", "warn", [position],
-                                              f"{display(code)} says to code first {_names(prefixes)}; none is on the "
-                                              f"claim (\u201c{text[:160]}\u201d).", release_name))
+                                              f"{display(code)} has a \u201ccode first\u201d note (examples: "
+                                              f"{_names(prefixes)}) and no code it names is on the claim: if an "
+                                              "underlying condition is documented, code it first "
+                                              f"(\u201c{text[:160]}\u201d).", release_name))
         for prefixes, text in known[code].use_additional:
             if not any(c.startswith(p) for c in codes for p in prefixes):
-                found.append(DiagnosisFinding("use-additional", "warn", [position],
+                found.append(DiagnosisFinding("use-additional", "info", [position],
                                               f"{display(code)} says to use an additional code, if it applies: "
                                               f"{_names(prefixes)}; none is on the claim (\u201c{text[:160]}\u201d).",
                                               release_name))

@@ -87,9 +87,12 @@ def test_excludes1_answers_whether_two_diagnoses_go_together():
 
 
 def test_a_pair_without_ptp_edits_says_so_and_gives_the_add_on_rule():
+    # 20700 (2025) is newer than the shipped 2024 Q3 PTP release: no edit pairs it, and the answer says
+    # how old that release is.
     answer = engine.answer("Can 20700 be billed with 11043 on the same day?")
     assert "11043 is one of its listed primary codes" in answer.text
-    assert "NCCI procedure-to-procedure edits are not loaded" in answer.text
+    assert "No active NCCI PTP edit pairs 20700 and 11043 (practitioner, 2024Q3)" in answer.text
+    assert "NCCI PTP edits, practitioner 2024Q3 (in effect from Jul 1, 2024) is the newest loaded" in answer.text
 
 
 def test_a_pair_is_answered_from_the_ptp_edit_and_a_follow_up_keeps_the_codes():

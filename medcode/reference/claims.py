@@ -199,11 +199,15 @@ def check(lines, *, setting="practitioner", day=None, lookups=None):
     releases = {"NCCI PTP edits": ptp_release, "MUE": mue_release, "Add-on code edits": addon_release,
                 "Fee schedule": rvu_release}
     for name, release in releases.items():
-        if release and release.effective_date > day:
+        if release is None:
+            continue
+        if release.effective_date > day:
             findings.append(Finding("release", "warn", [], f"No {name} release loaded covers {day:%b %-d, %Y}: "
                                     f"answered from {release.label}, which took effect {release.effective_date:%b %-d, %Y}."))
-        elif release and freshness.of_release(release, day).stale:
-            findings.append(Finding("release", "info", [], freshness.of_release(release, day).message))
+            continue
+        age = freshness.of_release(release, day)
+        if age.stale:
+            findings.append(Finding("release", "info", [], age.message))
     order = {"deny": 0, "warn": 1, "info": 2, "ok": 3}
     findings.sort(key=lambda f: (order[f.severity], f.lines))
     return Result(lines, setting, day, findings, releases)

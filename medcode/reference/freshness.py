@@ -129,9 +129,9 @@ post_save.connect(forget_code_sets, sender=Release, dispatch_uid="medcode.refere
 post_delete.connect(forget_code_sets, sender=Release, dispatch_uid="medcode.reference.freshness.release_deleted")
 
 
-def of_code_set(system, day, releases=None):
+def of_code_set(system, day):
     """Freshness of the code set release in force on a day (the newest loaded that took effect by then)."""
-    releases = code_set_releases(system) if releases is None else releases
+    releases = code_set_releases(system)
     if not releases:
         return None
     current = [r for r in releases if r.effective_date <= day]

@@ -78,10 +78,8 @@ class Scrubber:
         return report
 
     def _code_set(self, day):
-        if day not in self._code_sets:
-            if not self._code_sets:
-                self._code_sets[None] = freshness.code_set_releases(systems.ICD10CM)
-            self._code_sets[day] = freshness.of_code_set(systems.ICD10CM, day, self._code_sets[None])
+        if day not in self._code_sets:  # the releases themselves are read once (freshness.code_set_releases)
+            self._code_sets[day] = freshness.of_code_set(systems.ICD10CM, day)
         return self._code_sets[day]
 
     def _diagnoses(self, claim, day, report):

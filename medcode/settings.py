@@ -126,6 +126,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA mmap_size=1073741824;",
         "transaction_mode": "IMMEDIATE",
+        # A writer waits this long for another to finish (a batch report, a data load) before
+        # "database is locked"; SQLite's default of 5 s is shorter than a big report's write.
+        "timeout": 30,
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

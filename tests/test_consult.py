@@ -1,5 +1,6 @@
 """CaseConsultant on the web: sending a case, following it, and the consultant's workspace."""
 
+import io
 import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -225,6 +226,37 @@ def test_background_work_waits_in_the_database_for_the_worker(settings, monkeypa
     call_command("worker", "--once")
     assert [m.to for m in mail.outbox][:1] == [["coder@clinic.example"]]
     assert not DBTaskResult.objects.exclude(status="SUCCESSFUL").exists()
+
+
+def test_the_worker_outlives_a_locked_database_and_sends_the_mail_after_it(settings, monkeypatch):
+    """SQLite says "database is locked" when another writer holds it too long: the worker that
+    `medcode serve` starts must try again, not die and leave every queued email unsent."""
+    from django.db import OperationalError
+    from django_tasks_db.management.commands import db_worker
+
+    from medcode.site.management.commands import worker
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    for module in (db_worker, worker):  # the worker would close this test's transaction
+        monkeypatch.setattr(module, "close_old_connections", lambda: None)
+    command, passes, real_enqueue_due = worker.Command(), [], worker.schedule.enqueue_due
+
+    def locked_once(now=None):
+        passes.append(now)
+        if len(passes) == 1:
+            raise OperationalError("database is locked")
+        command.running = False  # the second pass is the last
+        return real_enqueue_due(now)
+
+    monkeypatch.setattr(worker.schedule, "enqueue_due", locked_once)
+    monkeypatch.setattr(worker.time, "sleep", lambda seconds: None)
+    monkeypatch.setattr(worker.signal, "signal", lambda *args: None)
+    send_case(logged_in("coder@clinic.example", subscriber=True))
+    assert not mail.outbox
+    command.stderr = io.StringIO()
+    command.handle()
+    assert "database unavailable (database is locked)" in command.stderr.getvalue()
+    assert len(passes) == 2 and [m.to for m in mail.outbox][:1] == [["coder@clinic.example"]]
 
 
 def test_dead_letters_are_listed_and_retried_by_consultants(consultant, settings):

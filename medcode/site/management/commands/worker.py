@@ -7,7 +7,7 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections
+from django.db import DatabaseError, close_old_connections
 from django.utils.crypto import get_random_string
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS
 from django_tasks_db.management.commands.db_worker import Worker
@@ -34,9 +34,16 @@ class Command(BaseCommand):
         worker_id = get_random_string(32)
         while self.running and (parent is None or os.getppid() == parent):
             close_old_connections()
-            schedule.enqueue_due()
-            Worker(queue_names=["*"], interval=0, batch=True, backend_name=DEFAULT_TASK_BACKEND_ALIAS,
-                   startup_delay=False, max_tasks=None, worker_id=worker_id, excluded_queue_names=[]).run()
+            try:
+                schedule.enqueue_due()
+                Worker(queue_names=["*"], interval=0, batch=True, backend_name=DEFAULT_TASK_BACKEND_ALIAS,
+                       startup_delay=False, max_tasks=None, worker_id=worker_id, excluded_queue_names=[]).run()
+            except DatabaseError as exc:
+                # A busy or restarting database (SQLite locked by a long write, PostgreSQL failing
+                # over) must not end the worker: queued mail would wait for a restart nobody does.
+                self.stderr.write(f"medcode worker: database unavailable ({exc}); trying again")
+                if once:
+                    raise
             if once:
                 return
             time.sleep(interval)

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "medcode.codes",
     "medcode.reference",
     "medcode.search",
+    "medcode.inpatient",
     "medcode.assistant",
     "medcode.scrubber",
     "medcode.consult",

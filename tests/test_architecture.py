@@ -12,7 +12,7 @@ LAYERS = [
     ["common"],
     ["accounts"],
     ["codes"],
-    ["reference", "search"],
+    ["reference", "search", "inpatient"],
     ["assistant", "scrubber"],
     ["consult", "careers"],
     ["site"],

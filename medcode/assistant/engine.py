@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils import timezone
 
-from medcode.assistant import facts
+from medcode.assistant import drg, facts
 from medcode.assistant.facts import Citation, Fact
 from medcode.assistant.reading import read
 from medcode.codes import systems
@@ -77,6 +77,8 @@ def answer(question, context_codes=(), day=None):
         result.facts.append(_dont_know("medcode does not hold the official coding guidelines' text."))
     elif not reading.codes:
         result.facts += _find(question, reading, result, day)
+    elif "drg" in reading.intents and drg.asks_for_a_stay(question, reading.codes):
+        result.facts += drg.stay_facts(reading.codes, question, day)
     else:
         result.facts += _about(reading, day)
     if not result.facts:
@@ -89,7 +91,11 @@ def _about(reading, day):
     found, codes, intents = [], reading.codes, reading.intents
     for code in codes:
         found += facts.describe(code)
-    if len(codes) >= 2 and "pair" not in intents:
+        found += drg.validity(code, day)
+    if "drg" in intents:
+        for code in codes[:3]:
+            found += drg.code_facts(code, day)
+    if len(codes) >= 2 and "pair" not in intents and "drg" not in intents:
         found += facts.difference(codes[0], codes[1])
     if len(codes) >= 2 and ("pair" in intents or reading.modifiers and "compare" not in intents):
         found += facts.pair(codes[0], codes[1], day, reading.modifiers)

@@ -30,6 +30,8 @@ INTENT_WORDS = {
               "also code", "instruction", "notes", "sequenc", "which code goes first", "code goes first"),
     "coverage": ("cover", "lcd", "ncd", "medical necessity", "medically necessary"),
     "guideline": ("guideline", "guidance", "rules for"),
+    "drg": ("drg", "mcc", " cc ", " cc?", " cc.", " cc,", "comorbidit", "group to", "groups to", "grouper", "grouping",
+            "o.r. procedure", "or procedure", "operating room", "non-o.r."),
     "compare": ("difference", " vs", "versus", "compare", " or "),
     "find": ("code for", "which code", "what code", "code to use", "how do i code", "how to code", "icd-10 for",
              "icd 10 for", "cpt for", "hcpcs for", "diagnosis code", "procedure code", "dx code"),

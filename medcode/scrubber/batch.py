@@ -10,9 +10,10 @@ import io
 import time
 from dataclasses import asdict, dataclass, field
 
-from medcode.scrubber import csvfile, x12
+from medcode.scrubber import csvfile, x12, x12i
 from medcode.scrubber.check import Scrubber
 from medcode.scrubber.claim import BatchError
+from medcode.scrubber.stays import StayGrouper
 
 MAX_BYTES = 100 * 1024 * 1024
 
@@ -20,7 +21,7 @@ MAX_BYTES = 100 * 1024 * 1024
 @dataclass
 class BatchResult:
     name: str
-    layout: str  # "X12 837P" or "CSV"
+    layout: str  # "X12 837P", "X12 837I" or "CSV"
     reports: list = field(default_factory=list)  # [ClaimReport], in file order
     warnings: list = field(default_factory=list)  # envelope problems that did not stop the reading
     error: str = ""  # why the reading stopped early, if it did
@@ -34,25 +35,31 @@ class BatchResult:
 
 
 def layout_of(data):
-    return "X12 837P" if data.lstrip()[:3] == b"ISA" else "CSV"
+    start = data.lstrip()[:4096]
+    if start[:3] != b"ISA":
+        return "CSV"
+    # The functional group (GS08) names the implementation guide: 005010X223A2 is the 837I.
+    return "X12 837I" if x12i.VERSION.encode() in start else "X12 837P"
 
 
 def claims_of(data, name, max_bytes=MAX_BYTES):
     """(layout, claims iterator, warnings list filled as the claims are read)."""
     if len(data) > max_bytes:
         raise BatchError(f"{name}: {len(data):,} bytes, over the limit of {max_bytes:,}")
-    if layout_of(data) == "X12 837P":
-        reader = x12.Reader(data, name, max_bytes=max_bytes)
-        return "X12 837P", iter(reader), reader.warnings
+    layout = layout_of(data)
+    if layout != "CSV":
+        reader = (x12i.Reader837I if layout == "X12 837I" else x12.Reader)(data, name, max_bytes=max_bytes)
+        return layout, iter(reader), reader.warnings
     return "CSV", iter(csvfile.read_csv(data, name)), []
 
 
 def check_file(data, name, *, max_bytes=MAX_BYTES, scrubber=None):
-    """Every claim of one file checked; raises BatchError only when nothing of the file can be read."""
+    """Every claim of one file checked (an 837I's stays grouped); raises BatchError only when nothing of
+    the file can be read."""
     started = time.perf_counter()
     layout, claims, warnings = claims_of(data, name, max_bytes)
     result = BatchResult(name, layout, warnings=warnings)
-    scrubber = scrubber or Scrubber()
+    scrubber = StayGrouper() if layout == "X12 837I" else scrubber or Scrubber()
     try:
         for claim in claims:
             result.reports.append(scrubber.check(claim))
@@ -70,12 +77,13 @@ def as_json(result):
         "error": result.error, "seconds": round(result.seconds, 3),
         "claims": [{"claim_id": r.claim_id, "status": r.status, "source": r.source,
                     "dates_of_service": [d.isoformat() for d in r.days], "releases": r.releases,
-                    "unreadable": r.unreadable, "findings": [asdict(f) for f in r.findings]}
+                    "unreadable": r.unreadable, "findings": [asdict(f) for f in r.findings],
+                    **({"grouping": r.grouping} if r.grouping else {})}
                    for r in result.reports],
     }
 
 
-CSV_COLUMNS = ["claim_id", "status", "severity", "kind", "lines", "diagnoses", "message", "rule", "detail"]
+CSV_COLUMNS = ["claim_id", "status", "severity", "kind", "lines", "diagnoses", "message", "rule", "detail", "ms_drg"]
 
 
 def as_csv(report):
@@ -84,11 +92,12 @@ def as_csv(report):
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for claim in report["claims"]:
-        rows = [[claim["claim_id"], claim["status"], "deny", "unreadable", "", "", problem, "", ""]
+        drg = claim["grouping"]["final"]["drg"] if claim.get("grouping") else ""  # an 837I stay's MS-DRG
+        rows = [[claim["claim_id"], claim["status"], "deny", "unreadable", "", "", problem, "", "", drg]
                 for problem in claim["unreadable"]]
         rows += [[claim["claim_id"], claim["status"], f["severity"], f["kind"], " ".join(map(str, f["lines"])),
-                  " ".join(f["diagnoses"]), f["message"], f["rule"], f["detail"]] for f in claim["findings"]]
-        for row in rows or [[claim["claim_id"], claim["status"], "", "", "", "", "", "", ""]]:
+                  " ".join(f["diagnoses"]), f["message"], f["rule"], f["detail"], drg] for f in claim["findings"]]
+        for row in rows or [[claim["claim_id"], claim["status"], "", "", "", "", "", "", "", drg]]:
             writer.writerow([_safe_cell(cell) for cell in row])
     return out.getvalue()
 

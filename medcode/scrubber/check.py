@@ -41,6 +41,7 @@ class ClaimReport:
     findings: list = field(default_factory=list)
     releases: dict = field(default_factory=dict)  # {"ICD-10-CM": "FY2026", "NCCI PTP edits": "2024Q3", …}
     unreadable: list = field(default_factory=list)  # why the claim could not be checked
+    grouping: dict | None = None  # an inpatient stay's MS-DRG grouping (inpatient.report.as_dict)
 
     @property
     def status(self):

@@ -60,7 +60,7 @@ class ClaimForm(SingleLineFields, forms.Form):
 
 
 class BatchForm(forms.Form):
-    file = forms.FileField(help_text="An X12 837P (005010X222A1) file or a CSV of service lines (see the layout below).")
+    file = forms.FileField(help_text="An X12 837P (005010X222A1) or 837I (005010X223A2) file, or a CSV of service lines (see the layout below).")
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -29,6 +29,9 @@ class SearchHitOut(Schema):
     found_by: str = Field(..., description="code, words, index, meaning or words+meaning")
     score: float
     url: str
+    fiscal_year_warning: str | None = Field(
+        None, description="set when the code is not valid in today's fiscal year (e.g. deleted or expanded in "
+                          "FY2027), with its replacements")
 
 
 class SearchOut(Schema):
@@ -88,4 +91,5 @@ def _hit(hit):
         "found_by": hit.via,
         "score": hit.score,
         "url": code.get_absolute_url(),
+        "fiscal_year_warning": hit.validity.message if hit.validity else None,
     }

@@ -14,8 +14,9 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
-from medcode.codes import systems
+from medcode.codes import fiscal, systems
 from medcode.codes.loaders import cpt
 from medcode.codes.models import Code, Release
 from medcode.search import lexical, pcs, semantic
@@ -45,6 +46,7 @@ class Hit:
     matched: list = field(default_factory=list)
     path: list = field(default_factory=list)  # ancestor Codes, root first
     via: str = "words"  # "code", "words", "meaning" or "words+meaning"
+    validity: object = None  # codes.fiscal.Validity when the code is not valid in today's fiscal year (FY2027)
 
 
 @dataclass
@@ -71,6 +73,9 @@ def search(text, system=None, billable=False, include_deleted=False, chapter=Non
     if results is None:
         results = _word_results(query, filters, limit, semantic_search)
     _decorate(results.hits, results.query)
+    changed = fiscal.for_codes([hit.code for hit in results.hits], timezone.localdate())
+    for hit in results.hits:
+        hit.validity = changed.get(hit.code.pk)
     results.took_ms = (time.perf_counter() - started) * 1000
     return results
 

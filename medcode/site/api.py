@@ -19,6 +19,7 @@ from medcode.codes.api import CodeSummary, code_or_404, summary
 from medcode.codes.api import router as codes_router
 from medcode.common.api import AccessOut, Error, access_out
 from medcode.common.http import mark_private
+from medcode.inpatient.api import router as inpatient_router
 from medcode.reference import addons
 from medcode.reference.api import codes_router as reference_codes_router
 from medcode.reference.api import router as reference_router
@@ -122,6 +123,7 @@ api.add_router("/reference", reference_router, tags=["reference tools"])
 api.add_router("/search", search_router, tags=["search"])
 api.add_router("/assistant", assistant_router, tags=["CasePilot"])
 api.add_router("/claims", scrubber_router, tags=["claim scrubber"])
+api.add_router("/drg", inpatient_router, tags=["MS-DRG grouper"])
 
 
 @api.exception_handler(ValidationError)

@@ -4,6 +4,7 @@ import time
 
 from medcode.codes import catalogue, systems
 from medcode.codes.loaders import cpt, hcpcs, icd10cm, icd10pcs
+from medcode.inpatient import index as drg_index
 from medcode.reference import importers
 from medcode.search import engine as search_engine
 
@@ -22,6 +23,7 @@ def load_bundled(progress=lambda message: None, force=False):
         ("CPT in medcode's own words", lambda: cpt.load_starter(progress)),
     ]
     steps += importers.bundled_steps(progress, force=force)
+    steps.append(("MS-DRG index of principal diagnoses", lambda: drg_index.build(progress, force=force)))
     steps += search_engine.bundled_steps(progress, force=force)
     started = time.monotonic()
     for number, (name, step) in enumerate(steps, start=1):

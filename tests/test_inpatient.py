@@ -122,7 +122,7 @@ def test_the_index_lists_principal_diagnoses_for_drg_pages(page):
     assert (row.mdc, row.alone, row.with_cc, row.with_mcc) == (5, 293, 292, 291)
     response, text = page("/drg/291/")
     assert "Heart Failure and Shock with MCC" in text and "MDC</dt><dd>5" in text.replace("\n", "")
-    assert "I5020" in text and "292" in text and "293" in text
+    assert "I50.20" in text and "292" in text and "293" in text
     assert page("/drg/338/")[0].status_code == 200
     assert page("/drg/1234/")[0].status_code == 404
 
@@ -130,7 +130,7 @@ def test_the_index_lists_principal_diagnoses_for_drg_pages(page):
 def test_drg_pages_give_principal_diagnoses_to_subscribers_only(client):
     text = client.get("/drg/291/").content.decode()
     assert "Heart Failure and Shock with MCC" in text and "Subscribers see the codes" in text
-    assert "I5020" not in text
+    assert "I50.20" not in text
 
 
 def test_the_icd10cm_page_says_cc_status_mdc_and_checks_an_exclusion(page):

@@ -3,6 +3,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from medcode.accounts import metering
+from medcode.codes import systems
 from medcode.common.http import private
 from medcode.inpatient import drgs, grouper, versions, whatif
 from medcode.inpatient.forms import StayForm
@@ -63,7 +64,7 @@ def drg_page(request, number):
             for code in qs.order_by("code").values_list("code", flat=True)[:PRINCIPALS_SHOWN]:
                 if code not in seen and len(principals) < PRINCIPALS_SHOWN:
                     seen.add(code)
-                    principals.append((code, label))
+                    principals.append((systems.display(systems.ICD10CM, code), label))
     return render(request, "inpatient/drg.html", {
         "number": number, "title": drgs.drg_title(number, version), "version": version, "history": history,
         "family": drgs.family(number, version), "mdc": mdc, "mdc_title": drgs.mdc_title(mdc, version) if mdc is not None else "",

@@ -88,6 +88,28 @@ def test_a_hac_not_present_on_admission_changes_the_final_drg():
     assert present.final.number == 291 and not present.hac_changed
 
 
+def test_each_answer_stays_with_its_own_code_whatever_order_the_grouper_answers_in():
+    """msdrg lists secondary diagnoses MCC first: the page must still show each code's POA and effect."""
+    result = grouper.group(stay("I50.20 Y", ["E87.1 Y", "L89.154 N"]))
+    by_code = {d.shown: d for d in result.diagnoses}
+    assert [d.shown for d in result.diagnoses] == ["I50.20", "E87.1", "L89.154"]
+    assert (by_code["E87.1"].poa, by_code["L89.154"].poa) == ("Y", "N")
+    assert by_code["L89.154"].hac_removed and by_code["E87.1"].counted and result.final.number == 292
+
+
+def test_drg_998_is_a_grouping_the_claim_comes_back_with():
+    delivery = grouper.group(stay("O80 Y", age=28))  # an outcome-of-delivery code with no delivery procedure
+    assert delivery.final.number == 998 and delivery.grouped and delivery.returned
+    assert "will be returned" in delivery.return_words
+    missing = grouper.group(stay("I50.20 Y", ["L89.154"]))  # a HAC-list code with no POA indicator
+    assert missing.final.number == 999 and "no POA indicator" in missing.return_words
+
+
+def test_an_exclusion_check_with_a_principal_that_cannot_be_principal_says_so():
+    checked = codefacts.exclusion("N179", "W19XXXA", versions.NEWEST)
+    assert checked.principal_valid and not checked.groups and not checked.excluded
+
+
 def test_a_procedure_drives_a_surgical_drg_and_the_what_ifs_show_each_code_s_worth():
     knee = stay("M17.11 Y", [], ["0SRC0J9"])
     result = grouper.group(knee)
@@ -155,9 +177,9 @@ def test_a_code_fy2027_expanded_is_flagged_for_a_december_2026_date_only(page):
     assert "is not valid in FY2027" in december and "D69.11" in december and "D69.19" in december
     _, june = page("/icd-10-cm/D69.1/?date=2026-06-01")
     assert "fiscal-validity" not in june
-    converted = fiscal.check(systems.ICD10PCS, "30233AZ", 2027)
+    converted = fiscal.check(systems.ICD10PCS, "30233AZ", DECEMBER_2026)
     assert not converted.valid and converted.replacements == ("3E033AZ",) and converted.how == "conversion"
-    assert fiscal.check(systems.ICD10CM, "E119", 2027).valid
+    assert fiscal.check(systems.ICD10CM, "E119", DECEMBER_2026).valid
 
 
 def test_a_fy2027_code_medcode_does_not_hold_is_valid_not_unknown(client, monkeypatch):

@@ -45,11 +45,14 @@ def code_facts(code, day):
         level = {"MCC": "an MCC (major complication or comorbidity)", "CC": "a CC (complication or comorbidity)"}
         said = [Fact(f"In {version.label}, {code.display_code} as a secondary diagnosis is "
                      f"{level.get(facts.severity, 'neither a CC nor an MCC')}"
-                     + (", unless CMS's CC exclusion list excludes it with the principal diagnosis." if facts.severity
+                     + (". It does not count with the principal diagnoses CMS's CC exclusion list names, and some "
+                        "count only under conditions of the DRG logic (discharged alive, for one)." if facts.severity
                         else "."), cite, about=code)]
         if facts.hacs:
-            said.append(Fact(f"It is on the hospital-acquired condition list ({'; '.join(facts.hacs)}): not present "
-                             "on admission, it does not count as a CC or MCC for the final DRG.", cite, about=code))
+            said.append(Fact(f"It is on a hospital-acquired condition list ({'; '.join(facts.hacs)}): not present on "
+                             "admission (POA N or U) and with the category's other conditions met (some need a "
+                             "particular procedure), it does not count as a CC or MCC for the final DRG of a hospital "
+                             "paid under IPPS.", cite, about=code))
         if facts.principal_problem:
             said.append(Fact(f"As the principal diagnosis: {facts.principal_problem}.", cite, about=code))
         elif facts.as_principal:
@@ -62,12 +65,16 @@ def code_facts(code, day):
         if not facts.valid:
             return [Fact(f"{code.display_code} is not a valid code in {version.name}.", cite, about=code)]
         if facts.operating_room:
-            unrelated = ", ".join(f"DRG {drg:03d}" for drg, _ in facts.unrelated)
+            family = facts.unrelated_family
             text = (f"In {version.label}, {code.display_code} is an O.R. procedure: with a principal diagnosis it is "
-                    f"not related to, the stay groups to {unrelated} (O.R. procedures unrelated to the principal).")
+                    f"not related to, the stay groups to DRGs {family[0][0]:03d}-{family[-1][0]:03d} "
+                    f"({drgs.stem(family[0][1])}).")
+        elif facts.pre_mdc:
+            text = (f"In {version.label}, {code.display_code} assigns pre-MDC DRG {facts.pre_mdc:03d} with every "
+                    "example principal diagnosis.")
         elif facts.related:
-            text = (f"In {version.label}, {code.display_code} changes the DRG with some principal diagnoses, but never "
-                    "groups as an O.R. procedure unrelated to the principal diagnosis.")
+            text = (f"In {version.label}, {code.display_code} changes the DRG with some principal diagnoses; with none "
+                    "of the example principal diagnoses did it group as an O.R. procedure unrelated to the principal.")
         else:
             text = (f"In {version.label}, {code.display_code} is not an O.R. procedure: it changed the DRG with none of "
                     "the example principal diagnoses (one from each MDC).")
@@ -96,9 +103,9 @@ def stay_facts(codes, question, day):
     assumed = (f"age {age}{'' if age_match else ' (assumed)'}, sex {dict(F='female', M='male').get(sex, 'unknown')}, "
                f"{'expired' if status == 20 else 'discharged home (assumed)'}, every diagnosis present on admission "
                f"(assumed), discharged {day:%b %-d, %Y}")
-    if not grouping.grouped:
-        said = [Fact(f"The stay does not group: {grouping.return_words} ({grouping.version.label}; {assumed}).", link,
-                     about=diagnoses[0])]
+    if not grouping.grouped or grouping.returned:
+        said = [Fact(f"The stay does not group to a payable DRG: {grouping.return_words} ({grouping.version.label}; "
+                     f"{assumed}).", link, about=diagnoses[0])]
     else:
         said = [Fact(f"With {diagnoses[0].display_code} principal"
                      + (f" and {', '.join(c.display_code for c in codes[1:])}" if len(codes) > 1 else "")
@@ -114,7 +121,7 @@ def stay_facts(codes, question, day):
                              about=code))
     for result in grouping.procedures:
         if result.drove:
-            said.append(Fact(f"{result.code} drives the surgical DRG.", link, about=by_code.get(result.code)))
+            said.append(Fact(f"{result.code} changes the DRG.", link, about=by_code.get(result.code)))
     if grouping.version_note:
         said.append(Fact(grouping.version_note, link))
     said.append(Fact("Sequence the principal diagnosis as the condition established after study to be chiefly "

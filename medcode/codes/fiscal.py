@@ -11,7 +11,6 @@ description for it yet.
 import functools
 import string
 from dataclasses import dataclass
-from datetime import date
 
 from medcode.codes import mce, systems
 from medcode.codes.models import Release
@@ -67,38 +66,35 @@ def beyond(release_effective, day):
     return fiscal_year(day) > fiscal_year(release_effective) and mce.covers(day)
 
 
-def valid_in(system, code, year):
-    """Whether the Medicare Code Editor of a fiscal year accepts an ICD-10-CM or -PCS code."""
-    return mce.accepts(code, _day_in(year), procedure=system == systems.ICD10PCS)
-
-
-def _day_in(year):
-    return date(year - 1, 11, 1)  # any day of the fiscal year: the MCE has one release a year
+def valid_in(system, code, day):
+    """Whether the Medicare Code Editor in force on a day (its April update included) accepts a code."""
+    return mce.accepts(code, day, procedure=system == systems.ICD10PCS)
 
 
 @functools.lru_cache(maxsize=4096)
-def check(system, code, year):
-    """The validity of a code in a fiscal year the catalogue does not hold, with its replacements."""
+def check(system, code, day):
+    """The validity of a code on a day of a fiscal year the catalogue does not hold, with its replacements."""
+    year = fiscal_year(day)
     source = f"Medicare Code Editor FY{year} and CMS conversion tables, {mce.package()}"
-    if valid_in(system, code, year):
+    if valid_in(system, code, day):
         return Validity(system, code, year, True, source=source)
     converted = _convert(system, code, year - 1, year)
-    if converted != code and valid_in(system, converted, year):
+    if converted != code and valid_in(system, converted, day):
         return Validity(system, code, year, False, (converted,), "conversion", source)
-    subcodes = _new_subcodes(system, code, year)
+    subcodes = _new_subcodes(system, code, day)
     if subcodes:
         return Validity(system, code, year, False, tuple(subcodes), "subcodes", source)
     return Validity(system, code, year, False, source=source)
 
 
-def _new_subcodes(system, code, year):
-    """Codes one, else two, characters longer than an expanded code that the year's MCE accepts."""
+def _new_subcodes(system, code, day):
+    """Codes one, else two, characters longer than an expanded code that the day's MCE accepts."""
     if len(code) >= 7:
         return []
     one_longer = [code + c for c in SUBCODE_CHARACTERS]
-    found = [c for c in one_longer if valid_in(system, c, year)]
+    found = [c for c in one_longer if valid_in(system, c, day)]
     if not found and len(code) <= 5:
-        found = [c + d for c in one_longer for d in SUBCODE_CHARACTERS if valid_in(system, c + d, year)]
+        found = [c + d for c in one_longer for d in SUBCODE_CHARACTERS if valid_in(system, c + d, day)]
     return found[:MOST_REPLACEMENTS]
 
 
@@ -111,11 +107,11 @@ def _convert(system, code, source_year, target_year):
 
 def for_page(code, day):
     """The validity a code page shows: only for ICD-10 codes on a date past their release's year."""
-    if code.system not in (systems.ICD10CM, systems.ICD10PCS) or not code.release_id:
-        return None
+    if code.system not in (systems.ICD10CM, systems.ICD10PCS) or not code.release_id or not code.billable:
+        return None  # a header was never reportable: "expanded" would say nothing true of it
     if not beyond(code.release.effective_date, day):
         return None
-    return check(code.system, code.code, fiscal_year(day))
+    return check(code.system, code.code, day)
 
 
 def for_codes(codes, day):
@@ -128,7 +124,7 @@ def for_codes(codes, day):
     found = {}
     for code in wanted:
         if beyond(effective[code.release_id], day):
-            validity = check(code.system, code.code, fiscal_year(day))
+            validity = check(code.system, code.code, day)
             if not validity.valid:
                 found[code.pk] = validity
     return found
@@ -138,7 +134,6 @@ def not_held(raw, system, day):
     """For a code the catalogue lacks: its validity in the day's fiscal year when that year is past the
     catalogue's newest ICD-10 release (a FY2027 code medcode has no file for), else None."""
     code = systems.normalize(raw)[:8]
-    year = fiscal_year(day)
     for key in ([system] if system else [systems.ICD10CM, systems.ICD10PCS]):
         if key not in (systems.ICD10CM, systems.ICD10PCS) or not (3 <= len(code) <= 7):
             continue
@@ -147,7 +142,7 @@ def not_held(raw, system, day):
         newest = Release.objects.filter(system=key).order_by("-effective_date").first()
         if newest is None or not beyond(newest.effective_date, day):
             continue
-        validity = check(key, code, year)
+        validity = check(key, code, day)
         if validity.valid:
             return validity
     return None

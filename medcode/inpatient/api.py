@@ -38,8 +38,8 @@ class GroupingOut(Schema):
 
 @router.post("/group", response={200: GroupingOut, **ERRORS}, summary="Group an inpatient stay to its MS-DRG")
 def group(request: HttpRequest, response: HttpResponse, stay: StayIn):
-    """The MS-DRG, MDC, initial and final DRG, each diagnosis's CC/MCC effect, the procedure that drove a
-    surgical DRG, HAC effects, MCE edits and the what-ifs. Costs views like the grouper page."""
+    """The MS-DRG, MDC, initial and final DRG, each diagnosis's CC/MCC effect, the procedures that changed
+    the DRG, HAC effects, MCE edits and the what-ifs. Costs views like the grouper page."""
     mark_private(response, api=True)
     if stay.discharge_status not in grouper.DISCHARGE_STATUSES:
         raise HttpError(400, f"discharge_status {stay.discharge_status} is not a UB-04 patient discharge status")

@@ -14,7 +14,10 @@ from medcode.inpatient import drgs, grouper, versions
 from medcode.inpatient.models import PrincipalGrouping
 from medcode.inpatient.stay import Diagnosis, Stay
 
-NEUTRAL_PRINCIPAL = "R69"  # Illness, unspecified: no CC exclusion, no MCE edit, lets a code be a secondary
+# Illness, unspecified: a principal diagnosis without MCE edits, beside which a code is asked about as a
+# secondary diagnosis. Only the code's own level is read from such a stay: a few MCCs (R65.21, R57.0 …) are
+# excluded with it, which says nothing of their level.
+NEUTRAL_PRINCIPAL = "R69"
 
 
 def _stay(principal, secondary=(), procedures=(), poa="Y"):
@@ -49,6 +52,7 @@ class Exclusion:
     principal: str  # no dot
     principal_valid: bool
     excluded: bool
+    groups: bool = True  # False: the stay with that principal does not group (it cannot be principal)
 
 
 def _severity(code, version):
@@ -96,6 +100,8 @@ def exclusion(code, principal, version):
     if not valid:
         return Exclusion(principal, False, False)
     result = grouper.raw(_stay(principal, [code]), version)
+    if result.get("return_code") != "OK" or result.get("final_drg") in (998, 999):
+        return Exclusion(principal, True, False, groups=False)
     out = (result.get("sdx_output") or [{}])[0]
     return Exclusion(principal, True, "EXCLUDED" in (out.get("flags") or []))
 
@@ -127,6 +133,17 @@ class ProcedureFacts:
     @property
     def affects_drg(self):
         return bool(self.examples or self.unrelated)
+
+    @property
+    def pre_mdc(self):
+        """The pre-MDC DRG (001-017) it assigned with every example principal, if it did."""
+        found = {e.drg for e in self.examples}
+        return found.pop() if len(found) == 1 and self.examples[0].mdc == 0 and not self.unrelated else None
+
+    @property
+    def unrelated_family(self):
+        """[(drg, title)] of the unrelated-O.R. family it reached: 981-983, 984-986 or 987-989."""
+        return drgs.family(self.unrelated[0][0], self.version) if self.unrelated else []
 
     @property
     def operating_room(self):

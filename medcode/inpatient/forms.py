@@ -13,7 +13,7 @@ VERSION_CHOICES = [("", "The one in force on the discharge date")] + [
 class StayForm(SingleLineFields, forms.Form):
     principal = forms.CharField(max_length=16, label="Principal diagnosis",
                                 widget=forms.TextInput(attrs={"placeholder": "A41.51 Y", "spellcheck": "false"}),
-                                help_text="ICD-10-CM code, then its POA indicator (Y, N, U, W; 1 or blank if exempt).")
+                                help_text="ICD-10-CM code, then its POA indicator (Y, N, U, W; 1 or blank only for codes exempt from POA reporting).")
     secondary = forms.CharField(
         max_length=600, required=False, label="Secondary diagnoses",
         widget=forms.Textarea(attrs={"rows": 6, "cols": 20, "spellcheck": "false", "placeholder": "R65.21 Y\nN39.0 Y"}),

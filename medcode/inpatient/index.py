@@ -2,8 +2,8 @@
 stay without procedures, alone, with a CC and with an MCC, under the newest grouper version.
 
 It is what lets a DRG page list the principal diagnoses that reach it and name its MDC. A DRG no
-principal diagnosis reaches alone is a surgical or pre-MDC DRG (it needs a procedure or other
-criteria); its page says so instead of guessing an MDC.
+principal diagnosis reaches this way is a surgical or pre-MDC DRG, or needs a particular secondary
+diagnosis, procedure or discharge status; its page names no MDC rather than one it has not seen.
 """
 
 from django.db import transaction

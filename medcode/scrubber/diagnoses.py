@@ -127,7 +127,7 @@ def check(diagnoses, day, facts, *, age=None, sex=None, release_name=""):
                                           f"{display(code)} is not valid on {day:%Y-%m-%d} ({when}).", release_name))
             continue
         if row.release_id and fiscal.beyond(row.release.effective_date, day):
-            validity = fiscal.check(systems.ICD10CM, code, fiscal.fiscal_year(day))
+            validity = fiscal.check(systems.ICD10CM, code, day)
             if not validity.valid:
                 found.append(DiagnosisFinding("dx-fiscal", "deny", [position],
                                               f"{validity.message[:-1]} for a date of service of {day:%Y-%m-%d}.",

@@ -23,7 +23,9 @@ class StayGrouper:
         checked.releases = {"MS-DRG": grouping.version.name, "Medicare Code Editor": f"FY{fiscal.fiscal_year(day)}"}
         rule = grouping.version.label
         found = checked.findings
-        if grouping.grouped:
+        if grouping.returned:
+            found.append(Finding("drg", "deny", [], [], f"{grouping.return_words}.", rule))
+        elif grouping.grouped:
             hac = (f"; a hospital-acquired condition changed it from initial DRG {grouping.initial.shown}"
                    if grouping.hac_changed else "")
             found.append(Finding("drg", "info", [], [], f"MS-DRG {grouping.final.shown} {grouping.final.title}, "
@@ -41,7 +43,7 @@ class StayGrouper:
                              + [(systems.ICD10PCS, c) for c in stay.procedures]):
             shown = systems.display(system, code)
             if shown in invalid:
-                replaced = fiscal.check(system, code, fiscal.fiscal_year(day))
+                replaced = fiscal.check(system, code, day)
                 if replaced.replacements:
                     found.append(Finding("fiscal", "info", [], [shown], replaced.message, replaced.source))
         for d in grouping.diagnoses[1:]:

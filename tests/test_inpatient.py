@@ -267,3 +267,12 @@ def test_an_837i_file_groups_from_the_cli(tmp_path):
     grouped = [c for c in report["claims"] if c.get("grouping", {}).get("grouped")]
     assert len(grouped) == 30 and all(c["grouping"]["final"]["drg"] for c in grouped)
     assert batch.as_csv(report).splitlines()[0].endswith(",ms_drg")
+
+
+def test_the_drg_list_puts_a_family_under_its_mdc(client):
+    text = client.get("/drg/all/").content.decode()
+    circulatory = text.index("MDC 5: Diseases and Disorders of the Circulatory System")
+    surgical = text.index("DRGs no principal diagnosis reaches without a procedure")
+    for number in ("291", "292", "293"):
+        assert circulatory < text.index(f'/drg/{number}/') < surgical
+    assert text.index("/drg/470/") > surgical  # a surgical DRG needs its procedure

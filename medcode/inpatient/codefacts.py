@@ -44,7 +44,6 @@ class DiagnosisFacts:
     as_principal: list = field(default_factory=list)  # [Level]
     principal_problem: str = ""  # why it cannot group as principal
     hacs: list = field(default_factory=list)  # HAC categories it falls in when not present on admission
-    exclusion: "Exclusion | None" = None
 
 
 @dataclass(frozen=True)

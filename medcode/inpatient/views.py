@@ -35,8 +35,10 @@ def grouper_page(request):
 def drg_list(request):
     version = versions.NEWEST
     by_mdc = {}
-    known = dict(PrincipalGrouping.objects.filter(version=version.number, mdc__isnull=False)
-                 .values_list("alone", "mdc").distinct())
+    rows = PrincipalGrouping.objects.filter(version=version.number, mdc__isnull=False)
+    known = {}  # DRG -> the MDC of a principal diagnosis that reaches it alone, with a CC or with an MCC
+    for column in ("with_mcc", "with_cc", "alone"):
+        known.update(rows.exclude(**{column: None}).values_list(column, "mdc").distinct())
     for number in drgs.numbers(version):
         by_mdc.setdefault(known.get(number), []).append((number, drgs.drg_title(number, version)))
     mdcs = [(mdc, title, by_mdc.get(mdc, [])) for mdc, title in drgs.mdcs(version) if by_mdc.get(mdc)]

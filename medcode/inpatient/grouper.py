@@ -152,7 +152,6 @@ class Grouping:
         return self.hac_status == "FINAL_DRG_CHANGES"
 
 
-
 def claim_for(stay, version):
     """The stay as msdrg reads it."""
     def diagnosis(d):

@@ -14,7 +14,6 @@ Editor and conversion tables: D69.1 expanded to D69.11 and D69.19; PCS 30233AZ c
 
 import json
 from datetime import date
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -27,12 +26,11 @@ from medcode.inpatient.stay import Diagnosis, Stay
 from medcode.scrubber import batch
 from medcode.scrubber.check import check_claim
 from medcode.scrubber.claim import Claim, ServiceLine
-from tests.factories import make_user
+from tests.factories import bench_module, make_user
 
 pytestmark = pytest.mark.django_db
 DECEMBER_2026 = date(2026, 12, 1)  # FY2027: MS-DRG v44.0
 JUNE_2026 = date(2026, 6, 1)  # FY2026 after April 1: v43.1
-BENCH = Path(__file__).resolve().parent.parent / "bench"
 
 
 def stay(principal, secondary=(), procedures=(), *, day=DECEMBER_2026, age=70, sex="F", status=1):
@@ -253,13 +251,8 @@ def test_the_api_groups_a_stay_and_names_a_drg(client):
 
 
 def test_an_837i_file_groups_from_the_cli(tmp_path):
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("make_837i", BENCH / "make_837i.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
     path = tmp_path / "stays.837"
-    path.write_bytes(module.generate(30))
+    path.write_bytes(bench_module("make_837i").generate(30))
     out = tmp_path / "report.json"
     call_command("claims", "check", str(path), "--format", "json", "-o", str(out))
     report = json.loads(out.read_text())

@@ -12,10 +12,8 @@ Facts pinned here were looked up in the shipped files:
   Excludes1 names type 1 diabetes (E10.-).
 """
 
-import importlib.util
 import json
 from datetime import date
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -25,18 +23,14 @@ from medcode.accounts.models import ApiToken
 from medcode.scrubber import batch
 from medcode.scrubber.check import check_claim
 from medcode.scrubber.claim import Claim, ServiceLine
-from tests.factories import make_user
+from tests.factories import bench_module, make_user
 
 pytestmark = pytest.mark.django_db
-BENCH = Path(__file__).resolve().parent.parent / "bench"
 NOVEMBER = date(2026, 11, 2)
 
 
 def _generator():
-    spec = importlib.util.spec_from_file_location("make_837", BENCH / "make_837.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return bench_module("make_837")
 
 
 def claim(diagnoses, lines, **fields):

@@ -1,17 +1,15 @@
 """The 837P reader (medcode/scrubber/x12.py): claims as written, bad files refused, one bad
 claim kept to itself, and the generator's files (bench/make_837.py) read back whole."""
 
-import importlib.util
-import io
-import sys
 from datetime import date
-from pathlib import Path
 
 import pytest
-from pyx12.x12file import X12Reader
 
 from medcode.scrubber.claim import BatchError, Claim, ServiceLine
 from medcode.scrubber.x12 import Reader, read_837p
+from tests.factories import bench_module, pyx12_envelope_errors
+from tests.factories import x12_recount as recount
+from tests.factories import x12_segments as segments_of
 
 # Two claims: Jane Doe is her own subscriber (2000B only); Lucy Roe is Richard Roe's dependant
 # (2000C patient loop), so her DMG, not his, gives the claim's age and sex.
@@ -112,45 +110,14 @@ def read(text, name="good.837", **options):
     return list(reader), reader.warnings
 
 
-def segments_of(data):
-    return [segment.strip() for segment in data.split("~") if segment.strip()]
-
-
 def position_of(text, start):
     """The 1-based position of the first segment that starts with `start`."""
     return next(number for number, segment in enumerate(segments_of(text), 1) if segment.startswith(start))
 
 
-def recount(text):
-    """The interchange with SE01 set right again after segments were added or taken out."""
-    out, count = [], 0
-    for segment in segments_of(text):
-        count = 1 if segment.startswith("ST*") else count + 1
-        if segment.startswith("SE*"):
-            segment = f"SE*{count}*{segment.split('*')[2]}"
-        out.append(segment + "~\n")
-    return "".join(out)
-
-
-def pyx12_envelope_errors(text):
-    """What pyx12's own X12Reader finds wrong with the envelope: (kind, code, message)."""
-    reader = X12Reader(io.StringIO(text))
-    errors = []
-    for _ in reader:
-        errors += reader.pop_errors()  # X12Reader empties its list when iteration starts
-    reader.cleanup()
-    return [error[:3] for error in errors + reader.pop_errors()]
-
-
 @pytest.fixture(scope="module")
 def make_837():
-    path = Path(__file__).resolve().parent.parent / "bench" / "make_837.py"
-    spec = importlib.util.spec_from_file_location("make_837", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the class is made
-    spec.loader.exec_module(module)
-    yield module
-    del sys.modules[spec.name]
+    return bench_module("make_837")
 
 
 def test_reads_a_subscriber_claim_and_a_patient_loop_claim():

@@ -2,21 +2,19 @@
 one bad claim kept to itself, envelope counts as warnings, and the generator's files
 (bench/make_837i.py) read back whole. No database."""
 
-import importlib.util
-import io
 import sys
 from datetime import date
-from pathlib import Path
 
 import pytest
-from pyx12.x12file import X12Reader
 
 from medcode.inpatient.stay import Diagnosis, Stay
 from medcode.scrubber.claim import BatchError
 from medcode.scrubber.x12 import Reader
 from medcode.scrubber.x12i import Reader837I, read_837i
+from tests.factories import bench_module, pyx12_envelope_errors
+from tests.factories import x12_recount as recount
+from tests.factories import x12_segments as segments_of
 
-BENCH = Path(__file__).resolve().parent.parent / "bench"
 ISA = "ISA*00*          *00*          *ZZ*SUBMITTER      *ZZ*RECEIVER       *251101*0900*^*00501*000000201*0*T*:"
 HEAD = ["BHT*0019*00*B201*20251101*0900*CH", "NM1*41*2*NORTHSIDE HOSPITAL*****46*S1", "PER*IC*BILLING*TE*5555550100",
         "NM1*40*2*ACME HEALTH*****46*87726", "HL*1**20*1", "NM1*85*2*NORTHSIDE HOSPITAL*****XX*1234567893",
@@ -95,10 +93,6 @@ def read(text, name="good.837", **options):
     return list(reader), reader.warnings
 
 
-def segments_of(text):
-    return [segment.strip() for segment in text.split("~") if segment.strip()]
-
-
 def position_of(text, start, after="ISA"):
     """The 1-based position of the first segment that starts with `start`, from the first that
     starts with `after` on."""
@@ -107,39 +101,9 @@ def position_of(text, start, after="ISA"):
     return next(number for number, segment in enumerate(segments[first:], first + 1) if segment.startswith(start))
 
 
-def recount(text):
-    """The interchange with SE01 set right again after segments were added or taken out."""
-    out, count = [], 0
-    for segment in segments_of(text):
-        count = 1 if segment.startswith("ST*") else count + 1
-        if segment.startswith("SE*"):
-            segment = f"SE*{count}*{segment.split('*')[2]}"
-        out.append(segment + "~\n")
-    return "".join(out)
-
-
-def pyx12_envelope_errors(text):
-    """What pyx12's own X12Reader finds wrong with the envelope: (kind, code, message)."""
-    reader = X12Reader(io.StringIO(text))
-    errors = []
-    for _ in reader:
-        errors += reader.pop_errors()
-    reader.cleanup()
-    return [error[:3] for error in errors + reader.pop_errors()]
-
-
-def load(module_name):
-    spec = importlib.util.spec_from_file_location(module_name, BENCH / f"{module_name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the class is made
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def make_837i():
-    yield load("make_837i")
-    del sys.modules["make_837i"]
+    return bench_module("make_837i")
 
 
 def test_reads_a_subscriber_stay_and_a_patient_loop_stay():
@@ -345,12 +309,9 @@ def test_an_837p_given_to_the_837i_reader_is_refused_naming_what_it_is():
     with pytest.raises(BatchError, match=r"ST at segment 3 \(byte 166\): version '005010X222A1' \(837P professional "
                                          r"claim\) \(ST03\), not 005010X223A2"):  # fmt: skip
         read(only_st, "upload.837")
-    make_837 = load("make_837")  # the 837P generator's file
-    try:
-        with pytest.raises(BatchError, match=r"GS at segment 2 .*\(837P professional claim\)"):
-            list(read_837i(make_837.generate(3, seed=1), "claims.837"))
-    finally:
-        del sys.modules["make_837"]
+    make_837 = bench_module("make_837")  # the 837P generator's file
+    with pytest.raises(BatchError, match=r"GS at segment 2 .*\(837P professional claim\)"):
+        list(read_837i(make_837.generate(3, seed=1), "claims.837"))
 
 
 def test_the_837p_reader_still_refuses_an_837i():

@@ -70,8 +70,9 @@ def diagnosis_facts(code, version_number, note=""):
     index = versions.VERSIONS.index(version)
     if index:
         before = versions.VERSIONS[index - 1]
-        if mce.accepts(code, before.first_day) and _severity(code, before) != facts.severity:
-            facts.previous_severity, facts.previous_version = _severity(code, before), before
+        previous = _severity(code, before) if mce.accepts(code, before.first_day) else facts.severity
+        if previous != facts.severity:
+            facts.previous_severity, facts.previous_version = previous, before
     as_secondary_not_poa = grouper.raw(_stay(NEUTRAL_PRINCIPAL, [code], poa="N"), version)
     out = (as_secondary_not_poa.get("sdx_output") or [{}])[0]
     facts.hacs = sorted({h["description"] for h in out.get("hacs") or []

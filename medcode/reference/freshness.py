@@ -8,11 +8,9 @@ says which release it used and that a newer one is due, and names `medcode updat
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.signals import request_started
-from django.db.models.signals import post_delete, post_save
-
 from medcode.codes import systems
 from medcode.codes.models import Release
+from medcode.common.caches import TableCache
 from medcode.reference import tables
 from medcode.reference.models import DataRelease
 
@@ -109,24 +107,13 @@ def of_kind(kind, day):
     return of_release(tables.release_for(kind, day), day)
 
 
-_code_sets = {}
+_code_sets = TableCache("medcode.reference.freshness.code_sets", Release)
+forget_code_sets = _code_sets.clear
 
 
 def code_set_releases(system):
     """The releases of a code set, oldest first: read once, kept until the next request or load."""
-    found = _code_sets.get(system)  # one read: another thread may clear the cache at any time
-    if found is None:
-        found = _code_sets[system] = list(Release.objects.filter(system=system).order_by("effective_date"))
-    return found
-
-
-def forget_code_sets(*args, **kwargs):
-    _code_sets.clear()
-
-
-request_started.connect(forget_code_sets, dispatch_uid="medcode.reference.freshness.code_sets")
-post_save.connect(forget_code_sets, sender=Release, dispatch_uid="medcode.reference.freshness.release_saved")
-post_delete.connect(forget_code_sets, sender=Release, dispatch_uid="medcode.reference.freshness.release_deleted")
+    return _code_sets.get(system, lambda: list(Release.objects.filter(system=system).order_by("effective_date")))
 
 
 def of_code_set(system, day):

@@ -22,11 +22,10 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from django.conf import settings
-from django.core.signals import request_started
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
 
 from medcode.codes.loaders.base import ImportFailed, parse_yyyymmdd, read_bytes
+from medcode.common.caches import TableCache
 from medcode.reference import bulk
 from medcode.reference.models import DataRelease
 
@@ -297,7 +296,8 @@ def release_for(kind, day=None):
     return releases[-1]
 
 
-_releases_cache = {}
+_releases = TableCache("medcode.reference.releases", DataRelease)
+forget_releases = _releases.clear
 
 
 def _loaded():
@@ -306,22 +306,14 @@ def _loaded():
     A page asks for a dozen releases; reading the small release table once
     instead of a dozen times is a large share of a page's time.
     """
-    found = _releases_cache.get("all")  # one read: another thread may clear the cache at any time
-    if found is None:
-        found = {}
-        for release in DataRelease.objects.order_by("effective_date", "id"):
-            found.setdefault(release.kind, []).append(release)
-        _releases_cache["all"] = found
+    return _releases.get("all", _read_releases)
+
+
+def _read_releases():
+    found = {}
+    for release in DataRelease.objects.order_by("effective_date", "id"):
+        found.setdefault(release.kind, []).append(release)
     return found
-
-
-def forget_releases(*args, **kwargs):
-    _releases_cache.clear()
-
-
-request_started.connect(forget_releases, dispatch_uid="medcode.reference.releases")
-post_save.connect(forget_releases, sender=DataRelease, dispatch_uid="medcode.reference.release_saved")
-post_delete.connect(forget_releases, sender=DataRelease, dispatch_uid="medcode.reference.release_deleted")
 
 
 def write_release(parsed, *, force=False, progress=lambda message: None, batch_size=5000):

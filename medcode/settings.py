@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "medcode.common",
     "medcode.accounts",
     "medcode.codes",
+    "medcode.riskadjust",
     "medcode.reference",
     "medcode.search",
     "medcode.inpatient",

@@ -12,6 +12,7 @@ LAYERS = [
     ["common"],
     ["accounts"],
     ["codes"],
+    ["riskadjust"],
     ["reference", "search", "inpatient"],
     ["assistant", "scrubber"],
     ["consult", "careers"],

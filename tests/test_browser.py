@@ -498,3 +498,25 @@ def test_an_inpatient_coder_groups_a_stay_and_reads_what_each_code_is_worth(tab,
     tab.locator("#grouping h2").get_by_role("link", name="871").click()
     tab.wait_for_url("**/drg/871/")
     assert "872" in tab.locator("dl.facts").inner_text() and "A41.51" in tab.locator("#principals").inner_text()
+
+
+def test_a_risk_adjustment_coder_reads_a_code_s_hccs_and_scores_a_member(tab, medcode_site):
+    log_in_as_subscriber(tab, medcode_site, "hcc.auditor@plan.example")
+    tab.goto(medcode_site + "/icd-10-cm/E11.9/")
+    section = tab.locator("#hcc")
+    assert "HCC 38 Diabetes with Glycemic, Unspecified, or No Complications" in section.inner_text()
+    assert "HCC 19 Diabetes without Complication" in section.locator("#hcc-models").inner_text()
+    section.get_by_role("link", name="Score a member with E11.9").click()
+    tab.wait_for_url("**/hcc/?diagnoses=E11.9")
+    assert tab.get_by_label("Diagnoses").input_value() == "E11.9"
+    tab.get_by_label("Diagnoses").fill("E11.9\nI10\nN18.30\nI50.20")
+    tab.get_by_label("Age").fill("67")
+    tab.get_by_label("Sex").select_option("F")
+    tab.get_by_label("Payment year").select_option("2026")
+    tab.get_by_role("button", name="Score the member").click()
+    summary = tab.locator("#hcc-summary").inner_text()
+    assert "1.271" in summary and "1.105" in summary and "HCC 38, HCC 226, HCC 329" in summary
+    assert "1.271" in tab.locator("#hcc-blend").inner_text()
+    v28 = tab.locator("#model-V28")
+    assert "diabetes × heart failure" in v28.inner_text()
+    assert "N18.32 instead of N18.30" in v28.locator("table.what-ifs").inner_text()

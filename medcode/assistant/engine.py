@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils import timezone
 
-from medcode.assistant import drg, facts
+from medcode.assistant import drg, facts, risk
 from medcode.assistant.facts import Citation, Fact
 from medcode.assistant.reading import read
 from medcode.codes import systems
@@ -95,7 +95,10 @@ def _about(reading, day):
     if "drg" in intents:
         for code in codes[:3]:
             found += drg.code_facts(code, day)
-    if len(codes) >= 2 and "pair" not in intents and "drg" not in intents:
+    if "hcc" in intents:
+        for code in codes[:3]:
+            found += risk.code_facts(code, reading.text, day)
+    if len(codes) >= 2 and "pair" not in intents and "drg" not in intents and "hcc" not in intents:
         found += facts.difference(codes[0], codes[1])
     if len(codes) >= 2 and ("pair" in intents or reading.modifiers and "compare" not in intents):
         found += facts.pair(codes[0], codes[1], day, reading.modifiers)

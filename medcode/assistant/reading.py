@@ -32,10 +32,17 @@ INTENT_WORDS = {
     "guideline": ("guideline", "guidance", "rules for"),
     "drg": ("drg", "mcc", " cc ", " cc?", " cc.", " cc,", "comorbidit", "group to", "groups to", "grouper", "grouping",
             "o.r. procedure", "or procedure", "operating room", "non-o.r."),
+    "hcc": ("hcc", "risk adjust", "risk-adjust", "raf ", "raf?", "risk score"),
     "compare": ("difference", " vs", "versus", "compare", " or "),
     "find": ("code for", "which code", "what code", "code to use", "how do i code", "how to code", "icd-10 for",
              "icd 10 for", "cpt for", "hcpcs for", "diagnosis code", "procedure code", "dx code"),
 }
+
+
+# "the V28 HCC", "V24 model": a risk adjustment model's name, not the ICD-10-CM categories V28 and V24.
+_RISK_MODEL = re.compile(r"\b(?:CMS-HCC\s+)?V ?2[0-9](?=\s*(?:CMS-)?(?:HCCs?|models?|risk|score|RAF)\b)|"
+                         r"(?<=HCC )V ?2[0-9]\b|(?<=\bin )V ?2[0-9](?=\s*(?:[?!,;)]|$))|\(V ?2[0-9]\)|"
+                         r"\bRx ?HCC\s+V0[0-9]\b", re.IGNORECASE)
 
 
 _TOGETHER = (" bill", " report", " paid", " both", " together", " same ", " with ")
@@ -57,7 +64,7 @@ def read(question, context_codes=()):
     lowered = f" {text.lower()} "
     said_modifiers = _modifiers(text)
     codes, unknown = [], []
-    for token in CODE_LIKE.findall(text):
+    for token in CODE_LIKE.findall(_RISK_MODEL.sub(" ", text)):
         if not any(ch.isdigit() for ch in token) or token.upper() in said_modifiers:
             continue
         code = lookup.find(token)

@@ -10,6 +10,7 @@ import io
 import time
 from dataclasses import asdict, dataclass, field
 
+from medcode.riskadjust import encounters
 from medcode.scrubber import csvfile, x12, x12i
 from medcode.scrubber.check import Scrubber
 from medcode.scrubber.claim import BatchError
@@ -28,9 +29,12 @@ class BatchResult:
     seconds: float = 0.0
 
     def summary(self):
-        counts = {"claims": len(self.reports), "clean": 0, "warn": 0, "deny": 0, "unreadable": 0}
+        counts = {"claims": len(self.reports), "clean": 0, "warn": 0, "deny": 0, "unreadable": 0,
+                  "risk_adjusting": 0}
         for report in self.reports:
             counts[report.status] += 1
+            risk = report.risk_adjustment
+            counts["risk_adjusting"] += bool(risk and risk["counts"] and risk["hccs"])
         return counts
 
 
@@ -67,13 +71,22 @@ def check_file(data, name, *, max_bytes=MAX_BYTES, scrubber=None):
             if inpatient:
                 read.append(claim)  # grouped below, all together
             else:
-                result.reports.append(scrubber.check(claim))
+                checked = scrubber.check(claim)
+                if not checked.unreadable:
+                    checked.risk_adjustment = encounters.professional(
+                        claim.diagnoses, [(line.number, line.code) for line in claim.lines],
+                        min((d for d in checked.days if d), default=None)).as_dict()
+                result.reports.append(checked)
     except BatchError as exc:
         if not (result.reports or read):
             raise
         result.error = f"{exc} (the {len(result.reports or read):,} claims before it were checked)"
     if inpatient:
         result.reports = group_all(read)
+        for stay, checked in zip(read, result.reports):
+            if not checked.unreadable:
+                checked.risk_adjustment = encounters.inpatient([d.code for d in stay.diagnoses],
+                                                               stay.discharge_date).as_dict()
     result.seconds = time.perf_counter() - started
     return result
 
@@ -85,12 +98,14 @@ def as_json(result):
         "claims": [{"claim_id": r.claim_id, "status": r.status, "source": r.source,
                     "dates_of_service": [d.isoformat() for d in r.days], "releases": r.releases,
                     "unreadable": r.unreadable, "findings": [asdict(f) for f in r.findings],
-                    **({"grouping": r.grouping} if r.grouping else {})}
+                    **({"grouping": r.grouping} if r.grouping else {}),
+                    **({"risk_adjustment": r.risk_adjustment} if r.risk_adjustment else {})}
                    for r in result.reports],
     }
 
 
-CSV_COLUMNS = ["claim_id", "status", "severity", "kind", "lines", "diagnoses", "message", "rule", "detail", "ms_drg"]
+CSV_COLUMNS = ["claim_id", "status", "severity", "kind", "lines", "diagnoses", "message", "rule", "detail", "ms_drg",
+               "risk_adjustment"]
 
 
 def as_csv(report):
@@ -100,13 +115,24 @@ def as_csv(report):
     writer.writerow(CSV_COLUMNS)
     for claim in report["claims"]:
         drg = claim["grouping"]["final"]["drg"] if claim.get("grouping") else ""  # an 837I stay's MS-DRG
-        rows = [[claim["claim_id"], claim["status"], "deny", "unreadable", "", "", problem, "", "", drg]
+        risk = _risk_cell(claim.get("risk_adjustment"))
+        rows = [[claim["claim_id"], claim["status"], "deny", "unreadable", "", "", problem, "", "", drg, risk]
                 for problem in claim["unreadable"]]
         rows += [[claim["claim_id"], claim["status"], f["severity"], f["kind"], " ".join(map(str, f["lines"])),
-                  " ".join(f["diagnoses"]), f["message"], f["rule"], f["detail"], drg] for f in claim["findings"]]
-        for row in rows or [[claim["claim_id"], claim["status"], "", "", "", "", "", "", "", drg]]:
+                  " ".join(f["diagnoses"]), f["message"], f["rule"], f["detail"], drg, risk] for f in claim["findings"]]
+        for row in rows or [[claim["claim_id"], claim["status"], "", "", "", "", "", "", "", drg, risk]]:
             writer.writerow([_safe_cell(cell) for cell in row])
     return out.getvalue()
+
+
+def _risk_cell(risk):
+    """"counts: E11.9 HCC 38; I50.20 HCC 226" or "does not count" (V28 HCCs of the claim's payment year)."""
+    if not risk:
+        return ""
+    if not risk["counts"]:
+        return "does not count"
+    mapped = "; ".join(f"{code} HCC {', '.join(hccs)}" for code, hccs in risk["hccs"].items())
+    return f"counts: {mapped}" if mapped else "counts: no diagnosis in a V28 HCC"
 
 
 def _safe_cell(value):

@@ -42,6 +42,7 @@ class ClaimReport:
     releases: dict = field(default_factory=dict)  # {"ICD-10-CM": "FY2026", "NCCI PTP edits": "2024Q3", …}
     unreadable: list = field(default_factory=list)  # why the claim could not be checked
     grouping: dict | None = None  # an inpatient stay's MS-DRG grouping (inpatient.report.as_dict)
+    risk_adjustment: dict | None = None  # whether its diagnoses count (riskadjust.encounters), in batches
 
     @property
     def status(self):

@@ -32,6 +32,7 @@ class SearchHitOut(Schema):
     fiscal_year_warning: str | None = Field(
         None, description="set when the code is not valid in today's fiscal year (e.g. deleted or expanded in "
                           "FY2027), with its replacements")
+    hccs: list[str] | None = Field(None, description="with the hcc filter: the HCCs the diagnosis maps to")
 
 
 class SearchOut(Schema):
@@ -54,6 +55,8 @@ def search(
     include_deleted: bool = Query(False),
     chapter: str = Query(None, max_length=24, description="a chapter, section or range code the results sit under"),
     limit: int = Query(20, ge=1, le=100),
+    hcc: str = Query(None, pattern="^(V28|V24|RxHCC-V08)$",
+                     description="only ICD-10-CM codes that map to a payment HCC of this model (its newest mapping)"),
 ):
     key = None
     if system:
@@ -63,7 +66,7 @@ def search(
     if not q.strip():
         raise HttpError(400, "q: give a code or some words")
     results = engine.search(q, system=key, billable=billable, include_deleted=include_deleted,
-                            chapter=chapter, limit=limit)
+                            chapter=chapter, limit=limit, hcc=hcc)
     return {
         "query": results.query.text,
         "read_as": results.query.kind,
@@ -92,4 +95,5 @@ def _hit(hit):
         "score": hit.score,
         "url": code.get_absolute_url(),
         "fiscal_year_warning": hit.validity.message if hit.validity else None,
+        "hccs": hit.hccs or None,
     }

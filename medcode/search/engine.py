@@ -19,6 +19,7 @@ from django.utils import timezone
 from medcode.codes import fiscal, systems
 from medcode.codes.loaders import cpt
 from medcode.codes.models import Code, Release
+from medcode.riskadjust import codefacts as riskadjust
 from medcode.search import lexical, pcs, semantic
 from medcode.search.documents import DATA, DOCUMENTS_VERSION, build_documents, build_index_entries
 from medcode.search.models import IndexEntry, IndexState, SearchDocument
@@ -47,6 +48,7 @@ class Hit:
     path: list = field(default_factory=list)  # ancestor Codes, root first
     via: str = "words"  # "code", "words", "meaning" or "words+meaning"
     validity: object = None  # codes.fiscal.Validity when the code is not valid in today's fiscal year (FY2027)
+    hccs: list = field(default_factory=list)  # with the HCC filter: the HCCs the diagnosis maps to
 
 
 @dataclass
@@ -59,8 +61,21 @@ class Results:
     took_ms: float = 0.0
 
 
-def search(text, system=None, billable=False, include_deleted=False, chapter=None, limit=20, semantic_search=True):
+HCC_POOL = 4  # with the HCC filter, rank this many times the results asked for, then keep the mapped ones
+
+
+def search(text, system=None, billable=False, include_deleted=False, chapter=None, limit=20, semantic_search=True,
+           hcc=None):
+    """hcc: a risk adjustment model key ("V28"): only ICD-10-CM codes that map to one of its payment HCCs."""
     started = time.perf_counter()
+    if hcc:
+        mapped = riskadjust.payment_codes(hcc)
+        found = search(text, systems.ICD10CM, True, include_deleted, chapter, min(limit * HCC_POOL, 200), semantic_search)
+        found.hits = [hit for hit in found.hits if hit.code.code in mapped][:limit]
+        for hit in found.hits:
+            hit.hccs = mapped[hit.code.code]
+        found.took_ms = (time.perf_counter() - started) * 1000
+        return found
     query = parse(text)
     filters = {"system": system, "billable": billable, "include_deleted": include_deleted, "chapter": chapter}
     results = None

@@ -2,6 +2,8 @@ from django import forms
 
 from medcode.codes import systems
 from medcode.codes.models import Code
+from medcode.riskadjust import codefacts as riskadjust
+from medcode.riskadjust import tables as risk_tables
 from medcode.search.query import MAX_CHARS
 
 
@@ -25,6 +27,8 @@ class SearchForm(forms.Form):
     billable = forms.BooleanField(label="Billable codes only", required=False)
     deleted = forms.BooleanField(label="Include deleted codes", required=False)
     chapter = forms.ChoiceField(label="Chapter or section", required=False)
+    hcc = forms.ChoiceField(label="Risk adjustment", required=False, choices=[("", "Any diagnosis or procedure")] + [
+        (key, f"Diagnoses in a {risk_tables.MODEL[key].title} payment HCC") for key in riskadjust.SEARCH_MODELS])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -39,4 +43,5 @@ class SearchForm(forms.Form):
             "billable": data.get("billable", False),
             "include_deleted": data.get("deleted", False),
             "chapter": data.get("chapter") or None,
+            "hcc": data.get("hcc") or None,
         }

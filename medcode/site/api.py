@@ -20,6 +20,7 @@ from medcode.codes.api import router as codes_router
 from medcode.common.api import AccessOut, Error, access_out
 from medcode.common.http import mark_private
 from medcode.inpatient.api import router as inpatient_router
+from medcode.riskadjust.api import router as riskadjust_router
 from medcode.reference import addons
 from medcode.reference.api import codes_router as reference_codes_router
 from medcode.reference.api import router as reference_router
@@ -124,6 +125,7 @@ api.add_router("/search", search_router, tags=["search"])
 api.add_router("/assistant", assistant_router, tags=["CasePilot"])
 api.add_router("/claims", scrubber_router, tags=["claim scrubber"])
 api.add_router("/drg", inpatient_router, tags=["MS-DRG grouper"])
+api.add_router("/hcc", riskadjust_router, tags=["risk adjustment (CMS-HCC)"])
 
 
 @api.exception_handler(ValidationError)

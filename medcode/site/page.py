@@ -17,6 +17,7 @@ from medcode.codes.models import Code, CodeNote, Release
 from medcode.inpatient import codefacts, versions
 from medcode.reference import addons, freshness
 from medcode.reference import sections as reference
+from medcode.riskadjust import sections as riskadjust
 
 NOTE_GROUPS = {
     "inclusion": [CodeNote.Kind.INCLUSION, CodeNote.Kind.INCLUDES],
@@ -118,6 +119,8 @@ def _icd10cm_sections(code, ancestors, day, options):
                 lambda: _mce(code, day, mce.diagnosis_edits)),
         Section("drg", "MS-DRG: CC/MCC status and the DRGs it groups to", "inpatient/sections/diagnosis.html",
                 lambda: _drg_diagnosis(code, day, options)),
+        Section("hcc", "Risk adjustment: CMS-HCC categories", "riskadjust/sections/diagnosis.html",
+                lambda: riskadjust.diagnosis_section(code, day)),
         Section("crosswalks", "Crosswalks: CPT/HCPCS codes whose Medicare articles list it",
                 "reference/sections/crosswalks.html", lambda: reference.crosswalk_section(code, day)),
         Section("related", "Related codes", "codes/sections/related.html",
@@ -212,6 +215,8 @@ def _procedure_sections(code, ancestors, day, options):
                 "reference/sections/crosswalks.html", lambda: reference.crosswalk_section(code, day)),
         Section("coverage", "Medicare coverage", "reference/sections/coverage.html",
                 lambda: reference.coverage_section(code, day)),
+        Section("risk", "Risk adjustment: does the service count?", "riskadjust/sections/procedure.html",
+                lambda: riskadjust.procedure_section(code, day)),
     ]
 
 

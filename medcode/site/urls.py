@@ -14,6 +14,7 @@ urlpatterns = [
     path("careers/", include("medcode.careers.urls")),
     path("claims/", include("medcode.scrubber.urls")),
     path("drg/", include("medcode.inpatient.urls")),
+    path("hcc/", include("medcode.riskadjust.urls")),
     path("accounts/", include("medcode.accounts.urls")),
     path("", include("medcode.reference.urls")),
     path("", include("medcode.codes.urls")),

@@ -1,0 +1,138 @@
+"""Risk adjustment over the JSON API: a member's score, a diagnosis's HCCs, a service's eligibility."""
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, Router, Schema
+from ninja.errors import HttpError
+
+from medcode.accounts import metering
+from medcode.codes import lookup, systems
+from medcode.common.api import AccessOut, Error, access_out
+from medcode.common.http import mark_private
+from medcode.riskadjust import calculator, codefacts, member, parsing, report, scoring, tables, views
+
+router = Router()
+ERRORS = {400: Error, 401: Error, 402: Error, 404: Error, 429: Error}
+
+
+class MemberIn(Schema):
+    diagnoses: list[str] = Field(..., max_length=parsing.MOST_DIAGNOSES, description="ICD-10-CM codes, with or without dots")
+    age: int = Field(..., ge=0, le=member.OLDEST, description="as of February 1 of the payment year")
+    sex: str = Field(..., pattern="^[FM]$")
+    orec: str = Field("0", pattern="^[0-3]$", description="original reason for entitlement: 0 old age, 1 disability, 2 ESRD, 3 both")
+    crec: str = Field("", pattern="^[0-3]?$", description="current reason for entitlement")
+    dual: str = Field("00", description=f"Medicare-Medicaid dual status code: {', '.join(member.DUAL)}")
+    institutional: bool = False
+    new_enrollee: bool = False
+    snp: bool = False
+    low_income: bool = Field(False, description="Part D low-income subsidy (RxHCC)")
+    graft_months: int | None = Field(None, ge=0, le=1200, description="months since a kidney transplant (ESRD models)")
+    family: str = Field("CMS-HCC", pattern="^(CMS-HCC|ESRD|RxHCC)$")
+    payment_year: int = Field(2026, description=f"one of {', '.join(str(y.year) for y in tables.YEARS)}")
+    normalization_factor: float | None = Field(None, ge=0.5, le=2)
+    coding_adjustment: float | None = Field(None, ge=0, le=0.5, description="a fraction: 0.059 for 5.9%")
+    what_ifs: bool = True
+
+
+class ScoreOut(Schema):
+    access: AccessOut | None
+    calculation: dict
+
+
+@router.post("/score", response={200: ScoreOut, **ERRORS}, summary="A member's CMS-HCC risk score")
+def score(request: HttpRequest, response: HttpResponse, body: MemberIn):
+    """The HCCs before and after hierarchies, interactions, each factor's coefficient and share, the score per
+    model and CMS's blend for the year, and the what-ifs. Costs views like the calculator page."""
+    mark_private(response, api=True)
+    try:
+        codes = parsing.diagnoses(body.diagnoses)
+        who = member.Member(body.age, body.sex, orec=body.orec, crec=body.crec, dual=body.dual,
+                            institutional=body.institutional, new_enrollee=body.new_enrollee, snp=body.snp,
+                            low_income=body.low_income, graft_months=body.graft_months)
+    except (parsing.DiagnosisError, member.MemberError) as exc:
+        raise HttpError(400, str(exc)) from None
+    access = metering.run_tool(request, "hcc-calculator", views.codes_shown(codes), request.auth)
+    if not access.unlocked:
+        raise HttpError(402, f"this score shows the reference data of {access.needed} code(s) not opened this "
+                             f"{metering.limits()['WINDOW']}, and {access.remaining} view(s) are left: "
+                             f"{access.next_step} to run it")
+    try:
+        calc = calculator.calculate(codes, who, body.family, body.payment_year, body.normalization_factor,
+                                    body.coding_adjustment, what_ifs=body.what_ifs)
+    except scoring.ScoreError as exc:
+        raise HttpError(400, str(exc)) from None
+    return {"access": access_out(access), "calculation": report.calculation_dict(calc)}
+
+
+class HccCellOut(Schema):
+    payment_year: int
+    in_mapping_file: bool
+    hccs: list[dict]
+    newer_than_mapping: bool
+
+
+class HccModelOut(Schema):
+    model: str
+    title: str
+    years: list[HccCellOut]
+    hierarchy_year: int | None
+    trumps: list[dict]
+    trumped_by: list[dict]
+    edits: list[str]
+
+
+class DiagnosisOut(Schema):
+    access: AccessOut | None
+    code: str
+    payment_hcc: bool
+    models: list[HccModelOut]
+    source: str
+
+
+def _open(request, response, system, code):
+    found = lookup.find(code, system)
+    if found is None or found.is_group:
+        raise HttpError(404, f"{systems.SYSTEMS[system].name} code {code[:30]!r} is not in the catalogue")
+    mark_private(response, api=True)
+    access = metering.open_for_request(request, found, request.auth)
+    if not access.unlocked:
+        raise HttpError(402, f"no code page views left this {metering.limits()['WINDOW']}: "
+                             f"{access.next_step} to read {found.display_code}'s reference sections")
+    return found, access
+
+
+def _pairs(pairs):
+    return [{"hcc": hcc, "label": label} for hcc, label in pairs]
+
+
+@router.get("/diagnoses/{code}", response={200: DiagnosisOut, **ERRORS}, summary="The HCCs of an ICD-10-CM code")
+def diagnosis(request: HttpRequest, response: HttpResponse, code: str):
+    """Each model's HCC for each payment year the library carries, the hierarchy around it and the model's age/sex
+    edits. Metered like the code's page."""
+    found, access = _open(request, response, systems.ICD10CM, code)
+    facts = codefacts.diagnosis_hccs(found.code, found.billable)
+    return {"access": access_out(access), "code": found.display_code, "payment_hcc": facts.payment_hcc,
+            "models": [{"model": row.model.key, "title": row.model.title,
+                        "years": [{"payment_year": c.year.year, "in_mapping_file": c.in_file, "hccs": _pairs(c.hccs),
+                                   "newer_than_mapping": c.newer} for c in row.cells],
+                        "hierarchy_year": row.hierarchy_year.year if row.hierarchy_year else None,
+                        "trumps": _pairs(row.trumps), "trumped_by": _pairs(row.trumped_by), "edits": row.edits}
+                       for row in facts.rows],
+            "source": "; ".join(facts.sources) + f" ({tables.package()})"}
+
+
+class EligibilityOut(Schema):
+    access: AccessOut | None
+    code: str
+    years: list[dict]
+    source: str
+
+
+@router.get("/services/{code}", response={200: EligibilityOut, **ERRORS},
+            summary="Whether a CPT/HCPCS code is risk-adjustment eligible")
+def service(request: HttpRequest, response: HttpResponse, code: str):
+    system = systems.CPT if systems.normalize(code)[:1].isdigit() else systems.HCPCS
+    found, access = _open(request, response, system, code)
+    facts = codefacts.procedure_eligibility(found.code)
+    return {"access": access_out(access), "code": found.display_code,
+            "years": [{"payment_year": year.year, "eligible": listed} for year, listed in facts.years],
+            "source": ", ".join(year.eligible for year, _ in facts.years) + f" ({tables.package()})"}

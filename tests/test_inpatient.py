@@ -259,7 +259,11 @@ def test_an_837i_file_groups_from_the_cli(tmp_path):
     assert report["layout"] == "X12 837I" and report["summary"]["claims"] == 30
     grouped = [c for c in report["claims"] if c.get("grouping", {}).get("grouped")]
     assert len(grouped) == 30 and all(c["grouping"]["final"]["drg"] for c in grouped)
-    assert batch.as_csv(report).splitlines()[0].endswith(",ms_drg")
+    assert batch.as_csv(report).splitlines()[0].endswith(",ms_drg,risk_adjustment")
+    # The generator bills hospital inpatient stays (CLM05 11:A:1): their diagnoses count for risk adjustment.
+    assert all(c["risk_adjustment"]["counts"] and "type of bill 11X" in c["risk_adjustment"]["reason"]
+               for c in report["claims"])
+    assert report["summary"]["risk_adjusting"] == sum(bool(c["risk_adjustment"]["hccs"]) for c in report["claims"])
 
 
 def test_the_drg_list_puts_a_family_under_its_mdc(client):

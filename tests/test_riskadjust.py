@@ -22,7 +22,7 @@ from django.test import Client
 
 from medcode.assistant import engine
 from medcode.codes import mce
-from medcode.riskadjust import calculator, codefacts, encounters, member, parsing, scoring, tables, whatif
+from medcode.riskadjust import calculator, codefacts, encounters, forms, member, parsing, scoring, tables, whatif
 from medcode.search import engine as search
 from tests.factories import make_user
 
@@ -75,6 +75,13 @@ def test_the_blend_and_the_years_follow_the_library_files():
     assert calculator.calculate(ISSUE_CASE, WOMAN_67, "CMS-HCC", 2026).blend == 1.271
     calc_2027 = calculator.calculate(ISSUE_CASE, WOMAN_67, "CMS-HCC", 2027)
     assert [s.model.key for s in calc_2027.scores] == ["V28"] and [m.key for m in calc_2027.not_scored] == ["V24"]
+    assert calc_2027.blend is None  # the package's 2027 coefficients are proposed: no blend is stated
+    # CMS normalizes each model's score with its own factor, blends, then applies the coding adjustment.
+    paid = calculator.calculate(ISSUE_CASE, WOMAN_67, "CMS-HCC", 2025, {"V28": 1.045, "V24": 1.067}, 0.059)
+    assert paid.blend_payment == round((0.67 * v28 / 1.045 + 0.33 * v24 / 1.067) * (1 - 0.059), 3)
+    assert paid.scores[0].payment == round(v28 / 1.045 * (1 - 0.059), 3)
+    rx = calculator.calculate(ISSUE_CASE, WOMAN_67, "RxHCC", 2026, {"RxHCC-V08": 1.0}, 0.059)
+    assert rx.scores[0].payment == rx.scores[0].raw  # Part D takes no MA coding pattern adjustment
     assert calc_2027.year.proposed and "proposed" in calc_2027.scores[0].source
     with pytest.raises(scoring.ScoreError, match="no coefficients for payment year 2027"):
         scoring.score(ISSUE_CASE, WOMAN_67, "V24", 2027)
@@ -129,8 +136,10 @@ def test_the_code_page_shows_the_hccs_to_subscribers_only(page):
     assert "HCC 19</strong> Diabetes without Complication" in text and "not in the year's mapping file" in text
     _, text = page("/icd-10-cm/R69/")
     assert "is not in a payment HCC" in text
+    _, text = page("/icd-10-cm/I10/")
+    assert "I10 maps to an RxHCC (Part D) only" in text and "RxHCC 187</strong>" in text
     _, text = page("/cpt/99213/")
-    assert "is on CMS's list of CPT/HCPCS codes whose diagnoses count for risk adjustment" in text
+    assert "is on CMS's list of risk-adjustment-eligible CPT/HCPCS codes</strong> for 2027 services" in text
     _, text = page("/cpt/80053/")
     assert "is not on CMS's risk-adjustment-eligible CPT/HCPCS list" in text
     guest = Client()
@@ -145,9 +154,13 @@ def test_the_calculator_page_scores_the_issue_case(subscriber_client):
     text = subscriber_client.post("/hcc/", form).content.decode()
     assert "V28 (the 2024 model): 1.271" in text and "V24 (the 2020 model): 1.105" in text
     assert "diabetes × heart failure" in text and "Without I50.20" in text and "N18.32 instead of N18.30" in text
-    assert "CMS's CMS-HCC score for payment year 2026: <strong>1.271</strong>" in text
-    paid = subscriber_client.post("/hcc/", {**form, "normalization": "1.045", "coding_adjustment": "0.059"})
-    assert f"{round(1.271 * (1 - 0.059) / 1.045, 3):.3f}" in paid.content.decode()
+    assert "CMS's blend of the CMS-HCC models for payment year 2026 (CMS&#x27;s CY2026 Rate Announcement)" in text
+    assert "before normalization: <strong>1.271</strong> = 100% × V28 1.271" in text
+    paid = subscriber_client.post("/hcc/", {**form, "normalization": "V28 1.045; v24 1.067", "coding_adjustment": "0.059"})
+    assert f"{round(1.271 / 1.045 * (1 - 0.059), 3):.3f}" in paid.content.decode()
+    assert f"{round(1.105 / 1.067 * (1 - 0.059), 3):.3f}" in paid.content.decode()
+    unnamed = subscriber_client.post("/hcc/", {**form, "normalization": "1.045"}).content.decode()
+    assert "Write each factor after its model" in unnamed
     wrong = subscriber_client.post("/hcc/", {**form, "diagnoses": "E11.9\nQ99.99\nXYZ"}).content.decode()
     assert "Not ICD-10-CM codes: XYZ" in wrong
     unknown = subscriber_client.post("/hcc/", {**form, "diagnoses": "E11.9 E11.99"}).content.decode()
@@ -181,6 +194,7 @@ def test_the_api_scores_a_member_and_answers_per_code(client):
     assert [y["hccs"][0]["hcc"] for y in v28_years] == ["38", "38", "38"] and code["payment_hcc"]
     service = client.get("/api/hcc/services/G0439", **headers).json()
     assert all(year["eligible"] for year in service["years"])
+    assert service["years"][-1] == {"service_year": 2027, "payment_year": 2028, "eligible": True, "same_list_as": 2026}
     schema = client.get("/api/openapi.json").json()
     assert {"/api/hcc/score", "/api/hcc/diagnoses/{code}", "/api/hcc/services/{code}"} <= set(schema["paths"])
 
@@ -208,13 +222,20 @@ def test_casepilot_answers_risk_adjustment_questions():
     assert any("is not on CMS's list" in f.text for f in engine.answer("Does 80053 count for risk adjustment?").facts)
 
 
-def test_a_claim_counts_when_a_service_is_on_the_eligible_list():
-    counts = encounters.professional(["E119", "I10"], [(1, "99213"), (2, "80053")], date(2025, 5, 1))
+def test_a_claim_counts_when_a_service_is_on_its_year_s_eligible_list():
+    counts = encounters.claim(["E119", "I10"], [(1, "99213"), (2, "80053")], date(2025, 5, 1))
     assert counts.counts and counts.eligible_lines == [1] and counts.payment_year == 2026
     assert counts.hccs == {"E11.9": ["38"]}
-    lab_only = encounters.professional(["E119"], [(1, "80053")], date(2025, 5, 1))
+    lab_only = encounters.claim(["E119"], [(1, "80053")], date(2025, 5, 1))
     assert not lab_only.counts and "no service line" in lab_only.reason
-    assert encounters.inpatient(["I5020"], date(2026, 12, 1)).as_dict()["hccs"] == {"I50.20": ["226"]}
+    # The lists go by year of service: 37224 (deleted after 2025) is on the 2025 list, not the 2026 one.
+    assert encounters.claim(["E119"], [(1, "37224")], date(2025, 5, 1)).counts
+    assert not encounters.claim(["E119"], [(1, "37224")], date(2026, 5, 1)).counts
+    inpatient = encounters.claim(["I5020"], [], date(2026, 12, 1), bill_type="11")
+    assert inpatient.counts and inpatient.as_dict()["hccs"] == {"I50.20": ["226"]} and inpatient.payment_year == 2027
+    assert encounters.claim(["I5020"], [], date(2026, 12, 1), bill_type="21").counts is False  # a SNF bill
+    assert encounters.claim(["I5020"], [], date(2026, 12, 1), bill_type="13").counts is None  # lines unread
+    assert encounters.claim(["I5020"], [(1, "99213")], date(2029, 1, 5)).counts is None  # no 2029 list
 
 
 def test_bad_members_and_diagnoses_get_clear_errors():
@@ -225,3 +246,4 @@ def test_bad_members_and_diagnoses_get_clear_errors():
     with pytest.raises(parsing.DiagnosisError, match="At most 200"):
         parsing.diagnoses([f"E11.{n}" for n in range(201)])
     assert parsing.diagnoses("e11.9, E119 ; i10") == ["E119", "I10"]
+    assert forms.factors("V28 1.045; esrd-v24=0.98") == {"V28": 1.045, "ESRD-V24": 0.98}

@@ -71,6 +71,7 @@ EXPECTED = [
         discharge_status=6,
         discharge_date=date(2026, 1, 4),
         claim_id="STAY-A",
+        bill_type="11",  # CLM05-1: hospital inpatient
         source="good.837 claim 1 (segment 18)",
     ),
     Stay(
@@ -82,6 +83,7 @@ EXPECTED = [
         discharge_status=3,
         discharge_date=date(2027, 6, 20),
         claim_id="STAY-B",
+        bill_type="11",
         source="good.837 claim 2 (segment 41)",
     ),
 ]
@@ -157,6 +159,11 @@ def test_codes_are_upper_case_and_lose_their_dots_and_poa_1_or_blank_is_none():
     assert stays[0].secondary[1] == Diagnosis("E1165", "")
     assert stays[1].procedures == ["0QS604Z", "30233N1"]
     assert [s.problems for s in stays] == [[], []]
+
+
+def test_the_type_of_bill_is_read_from_clm05():
+    stays, _ = read(GOOD.replace("CLM*STAY-B*6180.25***11:A:1", "CLM*STAY-B*6180.25***13:A:1"))
+    assert [s.bill_type for s in stays] == ["11", "13"]
 
 
 def test_an_hi_or_cl1_before_any_claim_is_a_warning_and_not_read():

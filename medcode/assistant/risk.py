@@ -23,7 +23,7 @@ def code_facts(code, question, day):
     if code.system == systems.ICD10CM:
         return _diagnosis(code, question)
     if code.system in (systems.CPT, systems.HCPCS):
-        return _service(code)
+        return _service(code, day)
     return [Fact(f"{code.display_code} is an ICD-10-PCS code: risk adjustment models read diagnoses, not inpatient "
                  "procedure codes.", page(code))]
 
@@ -54,17 +54,38 @@ def _diagnosis(code, question):
                     "medcode cannot say whether it maps to an HCC.")
         else:
             text = f"In {where}, {code.display_code} maps to no payment HCC: it does not raise the risk score."
-        said.append(Fact(text + "".join(f" Edit: {edit}." for edit in row.edits), cite, about=code))
+        said.append(Fact(text + "".join(f" Edit: {edit}." for edit in row.edits) + _weight(row.model, cell.year),
+                         cite, about=code))
     if not facts.payment_hcc:
         said.append(Fact(f"{code.display_code} is in no payment HCC of any model or payment year medcode holds "
                          f"({', '.join(str(y.year) for y in tables.YEARS)}).", cite, about=code))
     return said
 
 
-def _service(code):
+def _weight(model, year):
+    """V24 after 2025: say that the model no longer weighs in CMS's CMS-HCC score."""
+    if model.family != "CMS-HCC" or not year.blend:
+        return ""
+    share = dict(year.blend).get(model.key, 0)
+    if share:
+        return ""
+    had = [(y.year, dict(y.blend)[model.key]) for y in tables.YEARS if model.key in dict(y.blend)]
+    before = "; ".join(f"it had {s:.0%} for payment year {y} ({tables.YEAR[y].blend_source})" for y, s in had)
+    return f" {model.key} has no share of the CMS-HCC score for payment year {year.year} ({year.blend_source}){'; ' + before if before else ''}."
+
+
+def _service(code, day):
     facts = codefacts.procedure_eligibility(code.code)
-    year, listed = facts.years[-1]
-    words = "is on" if listed else "is not on"
-    return [Fact(f"{code.display_code} {words} CMS's list of risk-adjustment-eligible CPT/HCPCS codes for payment year "
-                 f"{year.year} ({year.eligible}, {tables.package()}): diagnoses from a professional or outpatient claim "
-                 f"for it {'count' if listed else 'do not count'} toward a risk score.", page(code, "risk"), about=code)]
+    held = {year: (listed, copy) for year, listed, copy in facts.years}
+    year = day.year if day.year in held else max(held)
+    listed, copy = held[year]
+    source = f"{tables.ELIGIBLE_FILES[year]}, {tables.package()}" + (f"; the package repeats its {copy} list" if copy else "")
+    if listed:
+        text = (f"{code.display_code} is on CMS's list of risk-adjustment-eligible CPT/HCPCS codes for {year} services "
+                f"({source}): a professional or outpatient claim with it can count for risk adjustment, when the claim "
+                "type, the provider and the diagnoses qualify too.")
+    else:
+        text = (f"{code.display_code} is not on CMS's list of risk-adjustment-eligible CPT/HCPCS codes for {year} services "
+                f"({source}): the diagnoses of a professional or outpatient claim whose only services are off the list do "
+                "not count.")
+    return [Fact(text, page(code, "risk"), about=code)]

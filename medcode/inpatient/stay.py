@@ -27,6 +27,7 @@ class Stay:
     discharge_date: date | None = None  # picks the grouper version; today when None
     admit_diagnosis: Diagnosis | None = None
     claim_id: str = ""  # the submitter's own identifier (CLM01 in an 837I)
+    bill_type: str = ""  # the type of bill's first two digits (CLM05-1 in an 837I: "11" hospital inpatient)
     source: str = ""  # where it was read: "stays.837 claim 3 (segment 41)"
     problems: list[str] = field(default_factory=list)  # what could not be read; a stay with problems is not grouped
 

@@ -28,8 +28,10 @@ class MemberIn(Schema):
     graft_months: int | None = Field(None, ge=0, le=1200, description="months since a kidney transplant (ESRD models)")
     family: str = Field("CMS-HCC", pattern="^(CMS-HCC|ESRD|RxHCC)$")
     payment_year: int = Field(2026, description=f"one of {', '.join(str(y.year) for y in tables.YEARS)}")
-    normalization_factor: float | None = Field(None, ge=0.5, le=2)
-    coding_adjustment: float | None = Field(None, ge=0, le=0.5, description="a fraction: 0.059 for 5.9%")
+    normalization_factors: dict[str, float] = Field(default_factory=dict, description="CMS's normalization factor "
+                                                    "for the payment year, by model key: {\"V28\": 1.045}")
+    coding_adjustment: float | None = Field(None, ge=0, le=0.5, description="the MA coding pattern adjustment as a "
+                                                                            "fraction, 0.059 for 5.9% (Part C models)")
     what_ifs: bool = True
 
 
@@ -55,8 +57,10 @@ def score(request: HttpRequest, response: HttpResponse, body: MemberIn):
         raise HttpError(402, f"this score shows the reference data of {access.needed} code(s) not opened this "
                              f"{metering.limits()['WINDOW']}, and {access.remaining} view(s) are left: "
                              f"{access.next_step} to run it")
+    if any(not 0.5 <= value <= 2 for value in body.normalization_factors.values()):
+        raise HttpError(400, "normalization_factors: each factor is 0.5 to 2")
     try:
-        calc = calculator.calculate(codes, who, body.family, body.payment_year, body.normalization_factor,
+        calc = calculator.calculate(codes, who, body.family, body.payment_year, body.normalization_factors,
                                     body.coding_adjustment, what_ifs=body.what_ifs)
     except scoring.ScoreError as exc:
         raise HttpError(400, str(exc)) from None
@@ -134,5 +138,6 @@ def service(request: HttpRequest, response: HttpResponse, code: str):
     found, access = _open(request, response, system, code)
     facts = codefacts.procedure_eligibility(found.code)
     return {"access": access_out(access), "code": found.display_code,
-            "years": [{"payment_year": year.year, "eligible": listed} for year, listed in facts.years],
-            "source": ", ".join(year.eligible for year, _ in facts.years) + f" ({tables.package()})"}
+            "years": [{"service_year": year, "payment_year": year + 1, "eligible": listed,
+                       "same_list_as": copy} for year, listed, copy in facts.years],
+            "source": ", ".join(facts.files) + f" ({tables.package()})"}

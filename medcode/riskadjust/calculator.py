@@ -14,8 +14,9 @@ class Calculation:
     codes: list
     scores: list  # scoring.Score, one per model
     what_ifs: dict = field(default_factory=dict)  # model key -> [whatif.WhatIf]
-    blend: float | None = None
+    blend: float | None = None  # of the raw scores
     blend_parts: list = field(default_factory=list)  # [(Score, share)]
+    blend_payment: float | None = None  # CMS's way: each model's score normalized, blended, then adjusted
     not_scored: list = field(default_factory=list)  # models of the family the year's coefficients lack
 
     @property
@@ -28,6 +29,8 @@ class Calculation:
 
 
 def calculate(codes, member, family="CMS-HCC", year=2026, normalization=None, coding_adjustment=None, what_ifs=True):
+    """normalization: {model key: CMS's normalization factor for the year}, for the payment scores."""
+    normalization = normalization or {}
     chosen = tables.YEAR.get(year)
     if chosen is None:
         raise scoring.ScoreError(f"Payment year {year}: medcode holds {', '.join(str(y.year) for y in tables.YEARS)}.")
@@ -37,7 +40,11 @@ def calculate(codes, member, family="CMS-HCC", year=2026, normalization=None, co
     scored = [m for m in models if m.key in chosen.scored]
     if not scored:
         raise scoring.ScoreError(f"{tables.package()} has no {family} coefficients for payment year {year}.")
-    scores = [scoring.score(codes, member, m.key, year, normalization, coding_adjustment) for m in scored]
+    unknown = set(normalization) - {m.key for m in scored}
+    if unknown:
+        raise scoring.ScoreError(f"Normalization factor for {', '.join(sorted(unknown))}: payment year {year} scores "
+                                 f"{', '.join(m.key for m in scored)} among the {family} models.")
+    scores = [scoring.score(codes, member, m.key, year, normalization.get(m.key), coding_adjustment) for m in scored]
     found = Calculation(chosen, family, member, codes, scores,
                         not_scored=[m for m in models if m.key not in chosen.scored])
     if what_ifs:
@@ -46,4 +53,7 @@ def calculate(codes, member, family="CMS-HCC", year=2026, normalization=None, co
     if family == "CMS-HCC" and chosen.blend and all(key in by_key for key, _ in chosen.blend):
         found.blend_parts = [(by_key[key], share) for key, share in chosen.blend]
         found.blend = round(sum(s.raw * share for s, share in found.blend_parts), 3)
+        if all(s.normalization for s, _ in found.blend_parts):
+            normalized = sum(s.raw / s.normalization * share for s, share in found.blend_parts)
+            found.blend_payment = round(normalized * (1 - (coding_adjustment or 0.0)), 3)
     return found

@@ -45,9 +45,9 @@ class DiagnosisHccs:
         return any(row.mapped for row in self.rows)
 
     @property
-    def newest(self):
-        """The newest payment year's CMS-HCC V28 cell: the page's one-line answer."""
-        return self.rows[0].cells[-1]
+    def cms_hcc(self):
+        """Mapped in a CMS-HCC or ESRD model (Part C), not only in RxHCC (Part D)."""
+        return any(row.mapped for row in self.rows if row.model.family != "RxHCC")
 
     @property
     def sources(self):
@@ -132,18 +132,19 @@ def payment_codes(model_key):
 @dataclass
 class Eligibility:
     code: str
-    years: list  # [(PaymentYear, listed)]
+    years: list  # [(service year, listed, the earlier year the package repeats for it or None)]
 
     @property
-    def listed_newest(self):
-        return self.years[-1][1]
+    def newest(self):
+        return self.years[-1]
+
+    @property
+    def files(self):
+        return [tables.ELIGIBLE_FILES[year] for year, _, _ in self.years]
 
 
 def procedure_eligibility(code):
     """Whether CMS's list of risk-adjustment-eligible CPT/HCPCS codes, as the library ships it, has the code,
-    for each payment year medcode holds."""
-    return Eligibility(code, [(year, code in tables.eligible(year.eligible)) for year in tables.YEARS])
-
-
-def eligible_for(code, year):
-    return code in tables.eligible(year.eligible)
+    for each year of service the library has a list for."""
+    return Eligibility(code, [(year, code in tables.eligible(year), tables.eligible_copy_of(year))
+                              for year in sorted(tables.ELIGIBLE_FILES)])

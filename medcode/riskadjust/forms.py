@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 
 from medcode.common.forms import SingleLineFields
@@ -24,10 +26,15 @@ class MemberForm(SingleLineFields, forms.Form):
     year = forms.TypedChoiceField(choices=[(y.year, f"{y.year}{' (proposed coefficients)' if y.proposed else ''}")
                                            for y in tables.YEARS], coerce=int, initial=DEFAULT_YEAR,
                                   label="Payment year")
-    normalization = forms.DecimalField(required=False, min_value=0.5, max_value=2, decimal_places=4,
-                                       label="Normalization factor", help_text="Optional: CMS's factor for the year and model")
+    normalization = forms.CharField(required=False, max_length=120, label="Normalization factors",
+                                    widget=forms.TextInput(attrs={"placeholder": "V28 1.045; V24 1.067", "spellcheck": "false"}),
+                                    help_text="Optional: CMS's factor for the payment year, model by model")
     coding_adjustment = forms.DecimalField(required=False, min_value=0, max_value=0.5, decimal_places=4,
-                                           label="Coding pattern adjustment", help_text="Optional, as a fraction: 0.059 for 5.9%")
+                                           label="MA coding pattern adjustment",
+                                           help_text="Optional, as a fraction: 0.059 for 5.9% (Part C models only)")
+
+    def clean_normalization(self):
+        return factors(self.cleaned_data.get("normalization", ""))
 
     def clean(self):
         data = super().clean()
@@ -41,3 +48,25 @@ class MemberForm(SingleLineFields, forms.Form):
         except (parsing.DiagnosisError, member.MemberError) as exc:
             raise forms.ValidationError(str(exc)) from None
         return data
+
+
+_FACTOR = re.compile(r"\s*(" + "|".join(map(re.escape, tables.MODEL)) + r")\s*[=:]?\s*([0-9]+(?:\.[0-9]+)?)\s*[;,]?",
+                     re.IGNORECASE)
+
+
+def factors(text):
+    """"V28 1.045; V24 1.067" -> {"V28": 1.045, "V24": 1.067}."""
+    text = (text or "").strip()
+    found, at = {}, 0
+    keys = {key.upper(): key for key in tables.MODEL}
+    while at < len(text):
+        match = _FACTOR.match(text, at)
+        if not match:
+            raise forms.ValidationError(f"Write each factor after its model: V28 1.045; V24 1.067 (models: "
+                                        f"{', '.join(tables.MODEL)}).")
+        value = float(match.group(2))
+        if not 0.5 <= value <= 2:
+            raise forms.ValidationError(f"Normalization factor {value} for {match.group(1)}: expected 0.5 to 2.")
+        found[keys[match.group(1).upper()]] = value
+        at = match.end()
+    return found

@@ -8,7 +8,7 @@ def score_dict(found, what_ifs=()):
         "model": found.model.key, "model_name": found.model.name, "payment_year": found.year.year,
         "proposed_coefficients": found.year.proposed, "segment": found.segment.rstrip("_"),
         "segment_words": found.segment_words, "age_sex_cell": found.category,
-        "score": found.raw, "payment_score": found.payment, "normalization_factor": found.normalization,
+        "score": found.raw, "demographic_only": found.demographic_only, "payment_score": found.payment, "normalization_factor": found.normalization,
         "coding_adjustment": found.coding_adjustment,
         "hccs": [line.hcc for line in found.kept],
         "hcc_lines": [{"hcc": line.hcc, "label": line.label, "diagnoses": line.diagnoses, "kept": line.kept,
@@ -30,6 +30,6 @@ def calculation_dict(calc):
         "member": calc.member.summary(), "package": tables.package(),
         "scores": [score_dict(s, calc.what_ifs.get(s.model.key, ())) for s in calc.scores],
         "blend": calc.blend, "blend_of": [{"model": s.model.key, "share": share} for s, share in calc.blend_parts],
-        "blend_source": tables.BLEND_SOURCE if calc.blend is not None else None,
+        "blend_source": calc.year.blend_source or None, "blend_payment_score": calc.blend_payment,
         "not_scored": [m.key for m in calc.not_scored],
     }

@@ -3,8 +3,8 @@
 `score` runs hccinfhir's `calculate_raf` with the payment year's files and turns its answer into what
 an auditor reads: each diagnosis and the HCCs it maps to, the HCCs a hierarchy dropped and which HCC
 dropped them, every coefficient summed (demographic cell, HCCs, interactions, the HCC count) with its
-share of the score, and the payment score after the normalization factor and the coding adjustment
-when the reader gives them (the library carries neither).
+share of the score, and the payment score when the reader gives the model's normalization factor (and,
+for the Part C models, the Medicare Advantage coding pattern adjustment): the library carries neither.
 """
 
 import re
@@ -20,7 +20,8 @@ SEGMENTS = {  # the coefficient prefixes, in words
     "CNA_": "community, not dual, aged", "CND_": "community, not dual, disabled",
     "CFA_": "community, full-benefit dual, aged", "CFD_": "community, full-benefit dual, disabled",
     "CPA_": "community, partial-benefit dual, aged", "CPD_": "community, partial-benefit dual, disabled",
-    "INS_": "long-term institutional", "NE_": "new enrollee", "SNPNE_": "new enrollee in a special needs plan",
+    "INS_": "long-term institutional", "NE_": "new enrollee",
+    "SNPNE_": "new enrollee in a chronic condition special needs plan (C-SNP)",
     "DI_": "ESRD dialysis", "DNE_": "ESRD dialysis, new enrollee", "GI_": "ESRD functioning graft, institutional",
     "GNE_": "ESRD functioning graft, new enrollee",
 }
@@ -80,6 +81,11 @@ class Score:
         return [line for line in self.hccs if not line.kept]
 
     @property
+    def demographic_only(self):
+        """A new enrollee's score is the demographic cell: the diagnoses do not enter it."""
+        return self.segment in ("NE_", "SNPNE_", "DNE_", "GNE_") or self.segment.startswith("Rx_NE_")
+
+    @property
     def segment_words(self):
         return SEGMENTS.get(self.segment, self.segment.rstrip("_"))
 
@@ -108,9 +114,11 @@ def score(codes, member, model_key="V28", year=2026, normalization=None, coding_
              for code in dict.fromkeys(codes)]
     found = Score(model, year, member, raw, factors, hccs, lines, get_coefficent_prefix(result.demographics, model.name),
                   result.demographics.category or "")
-    if normalization or coding_adjustment:
-        found.normalization, found.coding_adjustment = normalization or 1.0, coding_adjustment or 0.0
-        found.payment = round(raw * (1 - found.coding_adjustment) / found.normalization, 3)
+    if normalization:
+        # The MA coding pattern adjustment is a Part C adjustment: Part D (RxHCC) scores do not take it.
+        found.normalization = normalization
+        found.coding_adjustment = (coding_adjustment or 0.0) if model.family != "RxHCC" else 0.0
+        found.payment = round(raw * (1 - found.coding_adjustment) / normalization, 3)
     return found
 
 
@@ -198,6 +206,7 @@ def _hcc_lines(result, model, year):
         if not line.kept:
             line.dropped_by = [p for p in tables.trumped_by(year, model, hcc) if p in kept]
             if not line.dropped_by and model.key == "V28" and hcc == "223":
-                line.rule = ("the library's V28 rule: HCC 223 counts only with HCC 221, 222, 224, 225 or 226")
+                line.rule = ("dropped by the library's V28 logic, which keeps HCC 223 only beside HCC 221, 222, 224, "
+                             "225 or 226")
         lines.append(line)
     return lines

@@ -12,8 +12,10 @@ def diagnosis_section(code, day):
 
 
 def procedure_section(code, day):
-    return {"eligibility": codefacts.procedure_eligibility(code.code), "newest": tables.NEWEST,
-            "package": tables.package(), "year_note": year_note(day)}
+    newest = max(tables.ELIGIBLE_FILES)
+    beyond = (f"A service on {day:%b %-d, %Y} falls past the newest eligible list medcode holds ({newest} services)."
+              if day.year > newest else "")
+    return {"eligibility": codefacts.procedure_eligibility(code.code), "package": tables.package(), "year_note": beyond}
 
 
 def year_note(day):

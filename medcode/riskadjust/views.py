@@ -29,12 +29,11 @@ def calculator_page(request):
         if access.unlocked:
             try:
                 calc = calculator.calculate(data["codes"], data["member"], data["family"], data["year"],
-                                            _number(data.get("normalization")), _number(data.get("coding_adjustment")))
+                                            data.get("normalization"), _number(data.get("coding_adjustment")))
             except scoring.ScoreError as exc:
                 error = str(exc)
     return render(request, "riskadjust/calculator.html", {"form": form, "calc": calc, "access": access, "error": error,
-                                                          "years": tables.YEARS, "package": tables.package(),
-                                                          "blend_source": tables.BLEND_SOURCE})
+                                                          "years": tables.YEARS, "package": tables.package()})
 
 
 def _number(value):

@@ -73,7 +73,7 @@ def check_file(data, name, *, max_bytes=MAX_BYTES, scrubber=None):
             else:
                 checked = scrubber.check(claim)
                 if not checked.unreadable:
-                    checked.risk_adjustment = encounters.professional(
+                    checked.risk_adjustment = encounters.claim(
                         claim.diagnoses, [(line.number, line.code) for line in claim.lines],
                         min((d for d in checked.days if d), default=None)).as_dict()
                 result.reports.append(checked)
@@ -85,8 +85,8 @@ def check_file(data, name, *, max_bytes=MAX_BYTES, scrubber=None):
         result.reports = group_all(read)
         for stay, checked in zip(read, result.reports):
             if not checked.unreadable:
-                checked.risk_adjustment = encounters.inpatient([d.code for d in stay.diagnoses],
-                                                               stay.discharge_date).as_dict()
+                checked.risk_adjustment = encounters.claim([d.code for d in stay.diagnoses], [],
+                                                           stay.discharge_date, stay.bill_type).as_dict()
     result.seconds = time.perf_counter() - started
     return result
 
@@ -129,6 +129,8 @@ def _risk_cell(risk):
     """"counts: E11.9 HCC 38; I50.20 HCC 226" or "does not count" (V28 HCCs of the claim's payment year)."""
     if not risk:
         return ""
+    if risk["counts"] is None:
+        return "cannot tell"
     if not risk["counts"]:
         return "does not count"
     mapped = "; ".join(f"{code} HCC {', '.join(hccs)}" for code, hccs in risk["hccs"].items())

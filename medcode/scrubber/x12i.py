@@ -14,6 +14,7 @@ What each claim (CLM, loop 2300) gives its Stay:
   date (DTP*435, DT CCYYMMDDHHMM or D8), or without one at the statement period's first day.
 - discharge_date: the last day of the statement period (DTP*434, RD8 CCYYMMDD-CCYYMMDD).
 - discharge_status: the patient status CL103 ("01" -> 1).
+- bill_type: CLM05-1, the facility type code (the type of bill's first two digits, "11").
 - HI composites: ABK the principal diagnosis, ABJ the admitting one, ABF the other diagnoses
   and then ABN external causes (in file order, across HI segments) the secondary ones, each
   with its present-on-admission indicator (HIxx-9: Y, N, U, W; "1" or blank read as none);
@@ -129,6 +130,8 @@ class Reader837I(Envelope837):
         stay = Stay(principal=None, claim_id=claim_id, source=f"{self.name} claim {self.claim_count} (segment {position})")
         if not claim_id:
             stay.problems.append(f"CLM at segment {position}: no claim identifier (CLM01)")
+        facility = fields[5].partition(self.component)[0] if len(fields) > 5 else ""
+        stay.bill_type = facility[:2] if facility[:2].isdigit() else ""
         self.start_stay(stay, position)
         if self.person is not None:
             stay.sex = self.person.sex if self.person.sex in ("F", "M") else "U"

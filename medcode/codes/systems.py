@@ -5,6 +5,7 @@ codes through here so that `s72001a`, `S72.001A` and ` s72.001a ` are one code.
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 CPT = "cpt"
@@ -67,8 +68,11 @@ def get(key_or_slug):
 
 
 def normalize(raw):
-    """Upper-case, no dots or blanks: the form codes are stored in."""
-    return _STRIP.sub("", raw or "").upper()
+    """Upper-case, no dots or blanks: the form codes are stored in. Compatibility forms fold first (a
+    full-width "Ｅ１１．９" is E11.9) and invisible format characters (a zero-width space pasted from a
+    document) go with the blanks."""
+    text = unicodedata.normalize("NFKC", raw or "")
+    return "".join(ch for ch in _STRIP.sub("", text) if unicodedata.category(ch) != "Cf").upper()
 
 
 def display(system_key, code):

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
-from medcode.accounts import metering
+from medcode.accounts import api_gates
 from medcode.common.api import AccessOut, Error, access_out
 from medcode.common.http import mark_private
 from medcode.inpatient import drgs, grouper, parsing, report, versions, whatif
@@ -52,11 +52,7 @@ def group(request: HttpRequest, response: HttpResponse, stay: StayIn):
                     stay.discharge_date or dt.date.today())
     except parsing.StayError as exc:
         raise HttpError(400, str(exc)) from None
-    access = metering.run_tool(request, "drg-grouper", grouper.codes_shown(read), request.auth)
-    if not access.unlocked:
-        raise HttpError(402, f"this grouping shows the reference data of {access.needed} code(s) not opened this "
-                             f"{metering.limits()['WINDOW']}, and {access.remaining} view(s) are left: "
-                             f"{access.next_step} to run it")
+    access = api_gates.run_tool(request, response, "drg-grouper", grouper.codes_shown(read), what="grouping")
     grouping = grouper.group(read, stay.version)
     return {"access": access_out(access),
             "grouping": report.as_dict(grouping, whatif.what_ifs(read, grouping) if stay.what_ifs else [])}

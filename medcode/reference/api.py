@@ -8,7 +8,7 @@ from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
-from medcode.accounts import metering
+from medcode.accounts import api_gates
 from medcode.codes import systems
 from medcode.codes.api import code_or_404
 from medcode.common.api import MAX_OFFSET, AccessOut, Error, access_out
@@ -40,23 +40,11 @@ def _open(request, response, system, code):
     found = code_or_404(system, code)
     if found.system not in {systems.CPT, systems.HCPCS, systems.ICD10CM} or found.is_group:
         raise HttpError(404, f"{found.display_code} has no reference sections")
-    mark_private(response, api=True)
-    access = metering.open_for_request(request, found, request.auth)
-    if not access.unlocked:
-        raise HttpError(402, f"no code page views left this {metering.limits()['WINDOW']}: "
-                             f"{access.next_step} to read {found.display_code}'s reference sections")
-    return found, access
+    return found, api_gates.open_code(request, response, found)
 
 
 def _run(request, response, tool, lines):
-    """A tool run costs what opening the pages of its codes would (see metering.run_tool)."""
-    mark_private(response, api=True)
-    access = metering.run_tool(request, tool, claims.known_codes(lines), request.auth)
-    if not access.unlocked:
-        raise HttpError(402, f"this run shows the reference data of {access.needed} code(s) not opened this "
-                             f"{metering.limits()['WINDOW']}, and {access.remaining} view(s) are left: "
-                             f"{access.next_step} to run it")
-    return access
+    return api_gates.run_tool(request, response, tool, claims.known_codes(lines))
 
 
 class PtpEditOut(Schema):

@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
-from medcode.accounts import metering
+from medcode.accounts import api_gates
 from medcode.codes import lookup, systems
 from medcode.common.api import AccessOut, Error, access_out
 from medcode.common.http import mark_private
@@ -52,11 +52,7 @@ def score(request: HttpRequest, response: HttpResponse, body: MemberIn):
                             low_income=body.low_income, graft_months=body.graft_months)
     except (parsing.DiagnosisError, member.MemberError) as exc:
         raise HttpError(400, str(exc)) from None
-    access = metering.run_tool(request, "hcc-calculator", views.codes_shown(codes), request.auth)
-    if not access.unlocked:
-        raise HttpError(402, f"this score shows the reference data of {access.needed} code(s) not opened this "
-                             f"{metering.limits()['WINDOW']}, and {access.remaining} view(s) are left: "
-                             f"{access.next_step} to run it")
+    access = api_gates.run_tool(request, response, "hcc-calculator", views.codes_shown(codes), what="score")
     if any(not 0.5 <= value <= 2 for value in body.normalization_factors.values()):
         raise HttpError(400, "normalization_factors: each factor is 0.5 to 2")
     try:
@@ -96,12 +92,7 @@ def _open(request, response, system, code):
     found = lookup.find(code, system)
     if found is None or found.is_group:
         raise HttpError(404, f"{systems.SYSTEMS[system].name} code {code[:30]!r} is not in the catalogue")
-    mark_private(response, api=True)
-    access = metering.open_for_request(request, found, request.auth)
-    if not access.unlocked:
-        raise HttpError(402, f"no code page views left this {metering.limits()['WINDOW']}: "
-                             f"{access.next_step} to read {found.display_code}'s reference sections")
-    return found, access
+    return found, api_gates.open_code(request, response, found)
 
 
 def _pairs(pairs):

@@ -23,7 +23,7 @@ class MemberForm(SingleLineFields, forms.Form):
     new_enrollee = forms.BooleanField(required=False, label="New enrollee")
     low_income = forms.BooleanField(required=False, label="Part D low-income subsidy (RxHCC)")
     family = forms.ChoiceField(choices=list(FAMILIES.items()), initial="CMS-HCC", label="Models")
-    year = forms.TypedChoiceField(choices=[(y.year, f"{y.year}{' (proposed coefficients)' if y.proposed else ''}")
+    year = forms.TypedChoiceField(choices=[(y.year, f"{y.year}{' (coefficients shipped as proposed)' if y.proposed else ''}")
                                            for y in tables.YEARS], coerce=int, initial=DEFAULT_YEAR,
                                   label="Payment year")
     normalization = forms.CharField(required=False, max_length=120, label="Normalization factors",

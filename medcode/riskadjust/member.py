@@ -53,8 +53,9 @@ class Member:
                 "low_income": self.low_income, "graft_months": self.graft_months}
 
     def summary(self):
-        words = [f"{self.age}-year-old {'woman' if self.sex == 'F' else 'man'}", f"entitled by {OREC[self.orec].lower()}",
-                 DUAL[self.dual].lower(), "institutional" if self.institutional else "community"]
+        entitled = {"0": "old age", "1": "disability", "2": "ESRD", "3": "disability and ESRD"}[self.orec]
+        words = [f"{self.age}-year-old {'woman' if self.sex == 'F' else 'man'}", f"entitled by {entitled}",
+                 DUAL[self.dual][0].lower() + DUAL[self.dual][1:], "institutional" if self.institutional else "community"]
         if self.new_enrollee:
             words.append("new enrollee")
         if self.low_income:

@@ -17,7 +17,7 @@ class DiagnosisError(ValueError):
 
 
 def codes_in(text):
-    return [systems.normalize(part) for part in re.split(r"[\s,;]+", text or "") if part.strip()]
+    return [code for part in re.split(r"[\s,;]+", text or "") if (code := systems.normalize(part))]
 
 
 def diagnoses(raw):

@@ -24,6 +24,19 @@ SEGMENTS = {  # the coefficient prefixes, in words
     "SNPNE_": "new enrollee in a chronic condition special needs plan (C-SNP)",
     "DI_": "ESRD dialysis", "DNE_": "ESRD dialysis, new enrollee", "GI_": "ESRD functioning graft, institutional",
     "GNE_": "ESRD functioning graft, new enrollee",
+    "Rx_CE_LowAged_": "community, low income, aged", "Rx_CE_LowNoAged_": "community, low income, not aged",
+    "Rx_CE_NoLowAged_": "community, not low income, aged", "Rx_CE_NoLowNoAged_": "community, not low income, not aged",
+    "Rx_CE_LTI_": "long-term institutional", "Rx_NE_Lo_": "new enrollee, low income",
+    "Rx_NE_NoLo_": "new enrollee, not low income", "Rx_NE_LTI_": "new enrollee, long-term institutional",
+}
+# Removals the library's model logic makes beyond the hierarchy tables (model_hierarchies.apply_hierarchies).
+MODEL_RULES = {
+    ("V28", "223"): "dropped by the library's V28 logic, which keeps HCC 223 only beside HCC 221, 222, 224, 225 or 226",
+    ("ESRD-V24", "134"): "the library's ESRD V24 logic leaves out HCCs 134 to 137 (kidney disease)",
+    ("ESRD-V24", "135"): "the library's ESRD V24 logic leaves out HCCs 134 to 137 (kidney disease)",
+    ("ESRD-V24", "136"): "the library's ESRD V24 logic leaves out HCCs 134 to 137 (kidney disease)",
+    ("ESRD-V24", "137"): "the library's ESRD V24 logic leaves out HCCs 134 to 137 (kidney disease)",
+    ("ESRD-V21", "134"): "the library's ESRD V21 logic leaves out HCC 134 (dialysis status)",
 }
 COUNT = re.compile(r"D(\d+)P?").fullmatch
 DEMOGRAPHIC_INTERACTION = ("NMCAID_", "MCAID_", "LTI_", "OriginallyDisabled_", "Originally_ESRD_", "LTIMCAID")
@@ -84,6 +97,10 @@ class Score:
     def demographic_only(self):
         """A new enrollee's score is the demographic cell: the diagnoses do not enter it."""
         return self.segment in ("NE_", "SNPNE_", "DNE_", "GNE_") or self.segment.startswith("Rx_NE_")
+
+    @property
+    def segment_code(self):
+        return self.segment.rstrip("_")
 
     @property
     def segment_words(self):
@@ -153,7 +170,7 @@ def _factors(result, model, raw):
     factors = []
     for name, value in result.coefficients.items():
         if name.isdigit():
-            factor = Factor(f"HCC{name}", "hcc", tables.label(model, name), value)
+            factor = Factor(f"{model.prefix.upper()}{name}", "hcc", tables.label(model, name), value)
         elif COUNT(name):
             count = COUNT(name).group(1)
             factor = Factor(name, "count", f"{count}{'+' if name.endswith('P') else ''} payment HCCs", value)
@@ -168,12 +185,19 @@ def _factors(result, model, raw):
 
 
 def _demographic_words(name):
-    cell = re.fullmatch(r"(NE)?([FM])(\d+)(?:_(\d+|GT))?", name)
-    if cell:
-        new, sex, low, high = cell.groups()
-        ages = f"{low} and over" if high == "GT" else (f"{low} to {high}" if high else low)
-        return f"{'new enrollee, ' if new else ''}{'female' if sex == 'F' else 'male'}, age {ages}"
-    return name.replace("_", " ").lower()
+    """F65_69 -> "female, age 65 to 69"; NMCAID_NORIGDIS_NEF67 -> "new enrollee, female, age 67, not Medicaid,
+    not originally disabled"; any other variable as the model names it."""
+    found = re.fullmatch(r"(?:(N?MCAID)_(N?ORIGDIS)_)?(NE)?([FM])(\d+)(?:_(\d+|GT))?", name)
+    if not found:
+        return name.replace("_", " ").lower()
+    medicaid, disabled, new, sex, low, high = found.groups()
+    ages = f"{low} and over" if high == "GT" else (f"{low} to {high}" if high else low)
+    words = [*(["new enrollee"] if new else []), "female" if sex == "F" else "male", f"age {ages}"]
+    if medicaid:
+        words.append("Medicaid" if medicaid == "MCAID" else "not Medicaid")
+    if disabled:
+        words.append("originally disabled" if disabled == "ORIGDIS" else "not originally disabled")
+    return ", ".join(words)
 
 
 # The parts of the models' interaction variable names, in words; a name with a part not listed here is
@@ -205,8 +229,7 @@ def _hcc_lines(result, model, year):
         line = HccLine(hcc, tables.label(model, hcc), diagnoses, result.coefficients.get(hcc), hcc in kept)
         if not line.kept:
             line.dropped_by = [p for p in tables.trumped_by(year, model, hcc) if p in kept]
-            if not line.dropped_by and model.key == "V28" and hcc == "223":
-                line.rule = ("dropped by the library's V28 logic, which keeps HCC 223 only beside HCC 221, 222, 224, "
-                             "225 or 226")
+            if not line.dropped_by:
+                line.rule = MODEL_RULES.get((model.key, hcc), "")
         lines.append(line)
     return lines

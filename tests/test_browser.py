@@ -237,6 +237,13 @@ def test_subscriber_checks_a_claim_and_reads_the_reference_sections(tab, medcode
     assert "Denied" not in tab.locator("ul.findings").inner_text()
 
 
+def test_medcode_serve_is_a_production_server_with_static_files(medcode_site):
+    page = urllib.request.urlopen(medcode_site + "/icd-10-cm/E11.9/", timeout=10)
+    assert page.status == 200 and page.headers["Server"] == "gunicorn"  # not Django's WSGIServer
+    style = urllib.request.urlopen(medcode_site + "/static/medcode/medcode.css", timeout=10)
+    assert style.status == 200 and b"{" in style.read()
+
+
 def test_search_box_suggests_and_the_keyboard_picks(tab, medcode_site):
     tab.goto(medcode_site + "/cpt/20700/")
     box = tab.get_by_role("combobox", name="Code or words")

@@ -5,20 +5,32 @@ import sys
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from medcode.codes.models import Code
 
 
+def _cores():
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
 class Command(BaseCommand):
-    help = ("Run medcode on http://127.0.0.1:8000 (migrates first; warns when no code data is loaded), "
-            "with a `medcode worker` for background work beside it.")
+    help = ("Run medcode on http://127.0.0.1:8000 with gunicorn (a production WSGI server: one process per core, "
+            "threads in each, access log on stdout, graceful restart on SIGHUP), migrating first, with a "
+            "`medcode worker` for background work beside it. --dev runs Django's autoreloading server instead.")
 
     def add_arguments(self, parser):
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
         parser.add_argument("--no-worker", action="store_true", help="do not start a worker (one runs elsewhere)")
+        parser.add_argument("--dev", action="store_true", help="Django's development server, reloading on edits")
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("MEDCODE_WEB_WORKERS", 0)) or _cores(),
+                            help="server processes (default: MEDCODE_WEB_WORKERS, else one per core)")
+        parser.add_argument("--threads", type=int, default=int(os.environ.get("MEDCODE_WEB_THREADS", 4)),
+                            help="threads per process (default: MEDCODE_WEB_THREADS, else 4)")
 
-    def handle(self, addrport, no_worker=False, **options):
+    def handle(self, addrport, no_worker=False, dev=False, workers=1, threads=4, **options):
+        if workers < 1 or threads < 1:
+            raise CommandError("--workers and --threads take 1 or more")
         call_command("migrate", interactive=False, verbosity=0)
         if not Code.objects.exists():
             self.stderr.write("No code data loaded yet: run `medcode load-data`.")
@@ -28,13 +40,26 @@ class Command(BaseCommand):
             worker = subprocess.Popen([sys.executable, "-m", "medcode.cli", "worker", "--parent", str(os.getpid())])
         # SIGTERM would end the server without unwinding: make it an exit, so the worker is stopped too.
         signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
+        server = None
         try:
-            # Django's server is fine for one coder or a small team; see README for gunicorn.
-            call_command("runserver", addrport, use_reloader=False, use_threading=True)
+            if dev:
+                call_command("runserver", addrport, use_threading=True)
+                return
+            bind = addrport if ":" in addrport else f"127.0.0.1:{addrport}"
+            server = subprocess.Popen([
+                sys.executable, "-m", "gunicorn", "medcode.wsgi:application", "--bind", bind,
+                "--workers", str(workers), "--threads", str(threads), "--worker-class", "gthread",
+                "--access-logfile", "-", "--graceful-timeout", "30", "--timeout", "120",
+                "--forwarded-allow-ips", os.environ.get("MEDCODE_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+            ])
+            self.stdout.write(f"medcode on http://{bind}/ (gunicorn, {workers} process(es) × {threads} threads)")
+            self.stdout.flush()
+            server.wait()
         finally:
-            if worker is not None:
-                worker.terminate()
-                try:
-                    worker.wait(timeout=10)
-                except subprocess.TimeoutExpired:  # a task still running: do not leave it behind
-                    worker.kill()
+            for child, grace in ((server, 30), (worker, 10)):
+                if child is not None and child.poll() is None:
+                    child.terminate()
+                    try:
+                        child.wait(timeout=grace)
+                    except subprocess.TimeoutExpired:  # a request or task still running: do not leave it behind
+                        child.kill()

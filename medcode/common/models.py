@@ -12,3 +12,11 @@ class DailyRun(models.Model):
         # The model moved here from CaseConsultant; its table and constraint keep their names.
         db_table = "consult_dailyrun"
         constraints = [models.UniqueConstraint(fields=["job", "day"], name="dailyrun_job_day")]
+
+
+class WorkerHeartbeat(models.Model):
+    """When each `medcode worker` last looked at the queue: /healthz says whether one is alive."""
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    host = models.CharField(max_length=255, blank=True)
+    seen_at = models.DateTimeField()

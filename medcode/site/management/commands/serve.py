@@ -10,6 +10,24 @@ from django.core.management.base import BaseCommand, CommandError
 from medcode.codes.models import Code
 
 
+LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+
+def deploy_warnings(bind, dev=False):
+    """What is unsafe or will not work in this configuration, in words, for the start of `medcode serve`."""
+    host = bind.rpartition(":")[0] or "127.0.0.1"
+    found = []
+    if settings.DEBUG and not dev:
+        found.append("MEDCODE_DEBUG is on: error pages show settings and code to anyone. Switch it off in production.")
+    if host not in LOOPBACK and set(settings.ALLOWED_HOSTS) <= LOOPBACK | {"testserver"}:
+        found.append(f"Listening on {host}, but MEDCODE_ALLOWED_HOSTS names only this machine: other machines get 400. "
+                     "Set it to the site's host names.")
+    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql") and not os.environ.get("MEDCODE_SECRET_KEY"):
+        found.append("PostgreSQL, but no MEDCODE_SECRET_KEY: this node signs sessions and links with a key of its own "
+                     "file, so nodes sharing the database reject each other's. Set the same key on every node.")
+    return found
+
+
 def _cores():
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
@@ -32,6 +50,8 @@ class Command(BaseCommand):
         if workers < 1 or threads < 1:
             raise CommandError("--workers and --threads take 1 or more")
         call_command("migrate", interactive=False, verbosity=0)
+        for warning in deploy_warnings(addrport if ":" in addrport else f"127.0.0.1:{addrport}", dev):
+            self.stderr.write(f"Warning: {warning}")
         if not Code.objects.exists():
             self.stderr.write("No code data loaded yet: run `medcode load-data`.")
         worker = None

@@ -12,7 +12,7 @@ from django.utils.crypto import get_random_string
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS
 from django_tasks_db.management.commands.db_worker import Worker
 
-from medcode.common import schedule
+from medcode.common import health, schedule
 
 
 class Command(BaseCommand):
@@ -32,9 +32,13 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, self._stop)
         signal.signal(signal.SIGINT, self._stop)
         worker_id = get_random_string(32)
+        last_beat = 0.0
         while self.running and (parent is None or os.getppid() == parent):
             close_old_connections()
             try:
+                if time.monotonic() - last_beat >= health.HEARTBEAT_EVERY:
+                    health.beat(worker_id)  # /healthz: a worker is alive
+                    last_beat = time.monotonic()
                 schedule.enqueue_due()
                 Worker(queue_names=["*"], interval=0, batch=True, backend_name=DEFAULT_TASK_BACKEND_ALIAS,
                        startup_delay=False, max_tasks=None, worker_id=worker_id, excluded_queue_names=[]).run()

@@ -13,16 +13,17 @@ from medcode.codes.models import Code
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
 
-def deploy_warnings(bind, dev=False):
+def deploy_warnings(bind, dev=False, engine=None):
     """What is unsafe or will not work in this configuration, in words, for the start of `medcode serve`."""
     host = bind.rpartition(":")[0] or "127.0.0.1"
+    engine = engine or settings.DATABASES["default"]["ENGINE"]
     found = []
     if settings.DEBUG and not dev:
         found.append("MEDCODE_DEBUG is on: error pages show settings and code to anyone. Switch it off in production.")
     if host not in LOOPBACK and set(settings.ALLOWED_HOSTS) <= LOOPBACK | {"testserver"}:
         found.append(f"Listening on {host}, but MEDCODE_ALLOWED_HOSTS names only this machine: other machines get 400. "
                      "Set it to the site's host names.")
-    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql") and not os.environ.get("MEDCODE_SECRET_KEY"):
+    if engine.endswith("postgresql") and not os.environ.get("MEDCODE_SECRET_KEY"):
         found.append("PostgreSQL, but no MEDCODE_SECRET_KEY: this node signs sessions and links with a key of its own "
                      "file, so nodes sharing the database reject each other's. Set the same key on every node.")
     return found

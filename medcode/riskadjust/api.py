@@ -5,7 +5,8 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from medcode.accounts import api_gates
-from medcode.codes import lookup, systems
+from medcode.codes import systems
+from medcode.codes.api import code_or_404
 from medcode.common.api import AccessOut, Error, access_out
 from medcode.common.http import mark_private
 from medcode.riskadjust import calculator, codefacts, member, parsing, report, scoring, tables, views
@@ -89,9 +90,9 @@ class DiagnosisOut(Schema):
 
 
 def _open(request, response, system, code):
-    found = lookup.find(code, system)
-    if found is None or found.is_group:
-        raise HttpError(404, f"{systems.SYSTEMS[system].name} code {code[:30]!r} is not in the catalogue")
+    found = code_or_404(system, code)
+    if found.is_group:
+        raise HttpError(404, f"{found.display_code} is a group of codes, not a code")
     return found, api_gates.open_code(request, response, found)
 
 

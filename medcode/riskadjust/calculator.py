@@ -31,9 +31,7 @@ class Calculation:
 def calculate(codes, member, family="CMS-HCC", year=2026, normalization=None, coding_adjustment=None, what_ifs=True):
     """normalization: {model key: CMS's normalization factor for the year}, for the payment scores."""
     normalization = normalization or {}
-    chosen = tables.YEAR.get(year)
-    if chosen is None:
-        raise scoring.ScoreError(f"Payment year {year}: medcode holds {', '.join(str(y.year) for y in tables.YEARS)}.")
+    chosen = scoring.payment_year(year)
     models = [m for m in tables.MODELS if m.family == family]
     if not models:
         raise scoring.ScoreError(f"Models {family!r}: use CMS-HCC, ESRD or RxHCC.")

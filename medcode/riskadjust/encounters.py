@@ -36,7 +36,7 @@ class Filtering:
 
 def _hccs(diagnoses, year):
     model = tables.MODEL[MODEL]
-    if year is None or model.name not in tables.models_in_mapping(year.mapping):
+    if year is None:
         return {}
     found = {}
     for code in diagnoses:

@@ -32,10 +32,8 @@ SEGMENTS = {  # the coefficient prefixes, in words
 # Removals the library's model logic makes beyond the hierarchy tables (model_hierarchies.apply_hierarchies).
 MODEL_RULES = {
     ("V28", "223"): "dropped by the library's V28 logic, which keeps HCC 223 only beside HCC 221, 222, 224, 225 or 226",
-    ("ESRD-V24", "134"): "the library's ESRD V24 logic leaves out HCCs 134 to 137 (kidney disease)",
-    ("ESRD-V24", "135"): "the library's ESRD V24 logic leaves out HCCs 134 to 137 (kidney disease)",
-    ("ESRD-V24", "136"): "the library's ESRD V24 logic leaves out HCCs 134 to 137 (kidney disease)",
-    ("ESRD-V24", "137"): "the library's ESRD V24 logic leaves out HCCs 134 to 137 (kidney disease)",
+    **{("ESRD-V24", hcc): "the library's ESRD V24 logic leaves out HCCs 134 to 137 (kidney disease)"
+       for hcc in ("134", "135", "136", "137")},
     ("ESRD-V21", "134"): "the library's ESRD V21 logic leaves out HCC 134 (dialysis status)",
 }
 COUNT = re.compile(r"D(\d+)P?").fullmatch
@@ -145,10 +143,15 @@ def raw_score(codes, member, model_key, year):
     return round(_calculate(codes, member, model, year).risk_score, 3)
 
 
-def _choose(model_key, year_number):
+def payment_year(year_number):
     year = tables.YEAR.get(year_number)
     if year is None:
         raise ScoreError(f"Payment year {year_number}: medcode holds {', '.join(str(y.year) for y in tables.YEARS)}.")
+    return year
+
+
+def _choose(model_key, year_number):
+    year = payment_year(year_number)
     model = tables.MODEL.get(model_key)
     if model is None:
         raise ScoreError(f"Model {model_key!r}: use one of {', '.join(tables.MODEL)}.")

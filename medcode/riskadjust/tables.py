@@ -143,6 +143,7 @@ def eligible(service_year):
     return frozenset(code.strip() for code in library.load_proc_filtering(_path(file)) if code.strip())
 
 
+@functools.cache  # asked once per claim in a batch: compares two lists of ~6,800 codes
 def eligible_copy_of(service_year):
     """The earlier year whose list the package repeats for this one (its 2027 file is its 2026 file)."""
     earlier = service_year - 1

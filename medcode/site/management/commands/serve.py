@@ -50,8 +50,9 @@ class Command(BaseCommand):
     def handle(self, addrport, no_worker=False, dev=False, workers=1, threads=4, **options):
         if workers < 1 or threads < 1:
             raise CommandError("--workers and --threads take 1 or more")
+        bind = addrport if ":" in addrport else f"127.0.0.1:{addrport}"
         call_command("migrate", interactive=False, verbosity=0)
-        for warning in deploy_warnings(addrport if ":" in addrport else f"127.0.0.1:{addrport}", dev):
+        for warning in deploy_warnings(bind, dev):
             self.stderr.write(f"Warning: {warning}")
         if not Code.objects.exists():
             self.stderr.write("No code data loaded yet: run `medcode load-data`.")
@@ -66,7 +67,6 @@ class Command(BaseCommand):
             if dev:
                 call_command("runserver", addrport, use_threading=True)
                 return
-            bind = addrport if ":" in addrport else f"127.0.0.1:{addrport}"
             server = subprocess.Popen([
                 sys.executable, "-m", "gunicorn", "medcode.wsgi:application", "--bind", bind,
                 "--workers", str(workers), "--threads", str(threads), "--worker-class", "gthread",
